@@ -1,4 +1,4 @@
-export { complianceConfigSchema, connectorConfigSchema, drataConnectorConfig, vantaConnectorConfig, webhookConnectorConfig } from "./config/compliance-config.ts";
+export { CRITERION_KEYS, complianceConfigSchema, connectorConfigSchema } from "./config/compliance-config.ts";
 export type { ComplianceConfig } from "./config/compliance-config.ts";
 export { auditLogIntegritySchema, chainFileSchema, chainFindingSchema, findingKind } from "./evidence/audit-log-integrity.ts";
 export type { AuditLogIntegrity, ChainFinding } from "./evidence/audit-log-integrity.ts";

@@ -1,36 +1,12 @@
 import { z } from "zod";
 
-const criterionKey = z.enum(["CC6.1", "CC6.2", "CC6.3", "CC7.2", "summary", "integrity"]);
+/** The criterion keys a connector maps to remote ids (`documents`, `control_ids`). */
+export const CRITERION_KEYS = ["CC6.1", "CC6.2", "CC6.3", "CC7.2", "summary", "integrity"] as const;
 
-export const vantaConnectorConfig = z.object({
-  type: z.literal("vanta"),
-  name: z.string().optional(),
-  base_url: z.url().optional(),
-  client_id: z.string().min(1),
-  client_secret: z.string().min(1),
-  documents: z.partialRecord(criterionKey, z.string().min(1)),
-  submit: z.boolean().optional(),
-});
-
-export const drataConnectorConfig = z.object({
-  type: z.literal("drata"),
-  name: z.string().optional(),
-  base_url: z.url().optional(),
-  api_key: z.string().min(1),
-  region: z.enum(["us", "eu", "apac"]).default("us"),
-  workspace_id: z.union([z.int(), z.string()]),
-  control_ids: z.partialRecord(criterionKey, z.array(z.int())),
-});
-
-export const webhookConnectorConfig = z.object({
-  type: z.literal("webhook"),
-  name: z.string().optional(),
-  url: z.url(),
-  secret: z.string().min(1),
-  inline_max_bytes: z.int().positive().optional(),
-});
-
-/** One entry of `compliance.connectors`: a known type, or a third-party type with its own keys. */
+/**
+ * One entry of `compliance.connectors`. Only `type` (and an optional `name`) is checked here; each
+ * connector validates its own keys with the schema it declares to `defineConnector`.
+ */
 export const connectorConfigSchema = z.looseObject({ type: z.string().min(1), name: z.string().optional() });
 
 /** The `compliance:` block of the iddio server config (DESIGN §7.2). */
