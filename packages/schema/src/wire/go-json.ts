@@ -15,6 +15,8 @@ export interface GoField {
   readonly name: string;
   /** Whether the tag has `omitempty`: `""`, `0`, `false`, `null`, empty arrays and objects are left out. */
   readonly omitempty: boolean;
+  /** A pointer field (`*int` with `omitempty`): left out only when `null`/absent, so `0` is written. */
+  readonly pointer?: boolean;
 }
 
 /** Encodes a string as Go's `encoding/json` does with HTML escaping on (the default). */
@@ -90,7 +92,9 @@ function compareUtf8(a: string, b: string): number {
 }
 
 /**
- * Encodes `record` as Go encodes a struct with the given fields. A key of `record` that the struct
+ * Encodes `record` as Go encodes a struct with the given fields. One thing cannot be rebuilt from
+ * parsed values: Go writes each invalid UTF-8 byte as the text `\ufffd` but a real U+FFFD raw,
+ * and both parse to the same string; verification therefore hashes stored bytes (DESIGN §4). A key of `record` that the struct
  * does not declare is a programming error: Go could not have written it.
  */
 export function goMarshalStruct(record: Readonly<Record<string, unknown>>, fields: readonly GoField[]): string {
@@ -103,7 +107,8 @@ export function goMarshalStruct(record: Readonly<Record<string, unknown>>, field
   const parts: string[] = [];
   for (const field of fields) {
     const value = record[field.name];
-    if (field.omitempty ? isEmpty(value) : value === undefined) continue;
+    const absent = value === undefined || (field.pointer === true && value === null);
+    if (absent || (field.omitempty && field.pointer !== true && isEmpty(value))) continue;
     parts.push(`${goQuote(field.name)}:${goMarshalValue(value)}`);
   }
   return `{${parts.join(",")}}`;

@@ -1,6 +1,7 @@
 import type { GoField } from "./go-json.ts";
 
 const field = (name: string, omitempty = true): GoField => ({ name, omitempty });
+const pointer = (name: string): GoField => ({ name, omitempty: true, pointer: true });
 
 /**
  * The assumed Go struct of a command audit event (docs/data-contract.md §1.1). The documented
@@ -21,7 +22,7 @@ export const COMMAND_EVENT_FIELDS: readonly GoField[] = [
   field("host"),
   field("principal"),
   field("command"),
-  field("exit_code"),
+  pointer("exit_code"),
   field("session_id"),
   field("identity"),
   field("request_id"),

@@ -1,0 +1,242 @@
+import { isUtf8 } from "node:buffer";
+import type { AuditLogIntegrity, ChainFinding } from "@iddio-compliance/schema";
+import type { ChainAnchor } from "../export/export-options.ts";
+import { locateHash } from "./locate-hash.ts";
+import { sha256HexOfParts } from "./sha256.ts";
+
+/** How the writer hashed: with `"hash":""` in place, or with the member left out. */
+export type HashMode = "blank" | "omit";
+
+export type FindingKind = ChainFinding["kind"];
+
+/** One file of the chain, as the verifier saw it. */
+export interface ChainFileInfo {
+  path: string;
+  compressed: boolean;
+  bytes: number;
+  sha256: string;
+  events: number;
+  first_hash: string | null;
+  last_hash: string | null;
+  first_prev_hash: string | null;
+}
+
+/** Options of {@link ChainVerifier}. */
+export interface ChainVerifierOptions {
+  /** A trusted checkpoint; events up to and including it are not re-hashed. */
+  anchor?: ChainAnchor;
+  /** Findings kept with full detail; the rest are only counted. @default 1000 */
+  maxFindings?: number;
+}
+
+const EMPTY = new Uint8Array(0);
+const GENESIS = "genesis";
+
+/**
+ * The hash-chain verifier of DESIGN §4, fed one stored line at a time in chain order. It hashes
+ * the stored bytes with the hash value cut out (never a re-serialisation), so it agrees with Go's
+ * encoder by construction. Expected failures become findings; it throws only on misuse.
+ */
+export class ChainVerifier {
+  #mode: HashMode | null = null;
+  #lastHash: string | null = null;
+  #lastTime = Number.NEGATIVE_INFINITY;
+  #linked = false;
+  #anchorState: "none" | "pending" | "passed";
+  #anchorType: "genesis" | "checkpoint" | "none" = "none";
+  #eventsBeforeAnchor = 0;
+  #events = 0;
+  #findings: ChainFinding[] = [];
+  #findingCounts: Record<string, number> = {};
+  #errors = 0;
+  #finished = false;
+  #files: ChainFileInfo[] = [];
+  #current: ChainFileInfo | null = null;
+  readonly #maxFindings: number;
+  readonly #anchor: ChainAnchor | undefined;
+
+  constructor(options: ChainVerifierOptions = {}) {
+    this.#anchor = options.anchor;
+    this.#anchorState = options.anchor ? "pending" : "none";
+    this.#maxFindings = options.maxFindings ?? 1000;
+  }
+
+  /** Starts the next file in chain order. */
+  beginFile(path: string, compressed: boolean): void {
+    if (this.#current) throw new Error("ChainVerifier: beginFile called before endFile");
+    this.#current = { path, compressed, bytes: 0, sha256: "", events: 0, first_hash: null, last_hash: null, first_prev_hash: null };
+  }
+
+  /** Ends the current file with its size and SHA-256. */
+  endFile(bytes: number, sha256: string): void {
+    const current = this.#current;
+    if (!current) throw new Error("ChainVerifier: endFile called without beginFile");
+    current.bytes = bytes;
+    current.sha256 = sha256;
+    this.#files.push(current);
+    this.#current = null;
+  }
+
+  /** The hash of the last event linked so far. */
+  get head(): string | null {
+    return this.#lastHash;
+  }
+
+  /** Events verified so far (every well-formed line). */
+  get events(): number {
+    return this.#events;
+  }
+
+  /**
+   * Verifies one stored line (without its newline). `incompleteTail` marks a last line with no
+   * newline after it; `newestFile` says whether that file is the live end of the log. Returns the
+   * parsed object for mappers, or `null` when the line is not a usable record.
+   */
+  verifyLine(line: Buffer, lineNo: number, incompleteTail = false, newestFile = true): Record<string, unknown> | null {
+    const file = this.#current;
+    if (!file) throw new Error("ChainVerifier: verifyLine called without beginFile");
+    const at = { file: file.path, line: lineNo };
+    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+
+    let parsed: unknown;
+    let parseError: string | null = null;
+    if (line.length === 0) parseError = "empty line";
+    else if (!isUtf8(line)) parseError = "line is not valid UTF-8";
+    else {
+      try {
+        parsed = JSON.parse(line.toString("utf8"));
+      } catch (error) {
+        parseError = `not JSON (${(error as Error).message})`;
+      }
+    }
+    if (parseError !== null && incompleteTail && newestFile) {
+      this.#add("truncated_tail", "warning", at, null, null, `incomplete last line (${line.length} bytes, no newline): a crash mid-write or a live log`);
+      return null;
+    }
+    if (parseError !== null) {
+      this.#add("malformed", "error", at, null, null, parseError);
+      return null;
+    }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      this.#add("malformed", "error", at, null, null, "not a JSON object");
+      return null;
+    }
+    const record = parsed as Record<string, unknown>;
+    const hash = record.hash;
+    const prev = record.prev_hash;
+    if (typeof hash !== "string" || typeof prev !== "string") {
+      this.#add("malformed", "error", at, null, null, typeof hash !== "string" ? "no hash field" : "no prev_hash field");
+      return null;
+    }
+    const span = locateHash(line, hash);
+    if (!span) {
+      this.#add("malformed", "error", at, null, hash, "hash value is not stored verbatim");
+      return null;
+    }
+
+    this.#events++;
+    file.events++;
+    if (file.first_hash === null) {
+      file.first_hash = hash;
+      file.first_prev_hash = prev;
+    }
+    file.last_hash = hash;
+
+    const trusted = this.#anchorState === "pending";
+    if (!trusted) this.#checkHash(line, span, hash, at);
+    this.#checkLink(prev, hash, at);
+    if (this.#anchorState === "pending" && this.#anchor && hash === this.#anchor.hash) {
+      this.#anchorState = "passed";
+      this.#anchorType = "checkpoint";
+      this.#eventsBeforeAnchor = this.#events;
+    }
+    this.#checkTime(record.timestamp, at);
+    return record;
+  }
+
+  #checkHash(line: Buffer, span: ReturnType<typeof locateHash> & object, stored: string, at: { file: string; line: number }): void {
+    const blank = () => sha256HexOfParts(line.subarray(0, span.valueStart), line.subarray(span.valueEnd));
+    const omit = () => sha256HexOfParts(line.subarray(0, span.memberStart), line.subarray(span.memberEnd));
+    if (this.#mode === "blank" || this.#mode === "omit") {
+      const actual = this.#mode === "blank" ? blank() : omit();
+      if (actual !== stored) this.#add("hash_mismatch", "error", at, stored, actual, "content does not match its hash (edited)");
+      return;
+    }
+    // The writer's mode is detected from the first line that matches one of them, then held.
+    const b = blank();
+    if (b === stored) {
+      this.#mode = "blank";
+      return;
+    }
+    const o = omit();
+    if (o === stored) {
+      this.#mode = "omit";
+      return;
+    }
+    this.#add("hash_mismatch", "error", at, stored, b, "content does not match its hash (edited)");
+  }
+
+  #checkLink(prev: string, hash: string, at: { file: string; line: number }): void {
+    if (!this.#linked) {
+      this.#linked = true;
+      if (prev === GENESIS) this.#anchorType = "genesis";
+      else if (this.#anchor && prev === this.#anchor.hash) {
+        this.#anchorType = "checkpoint";
+        this.#anchorState = "passed";
+        this.#eventsBeforeAnchor = this.#anchor.events;
+      } else if (this.#anchorState !== "pending") {
+        this.#add("genesis_missing", "error", at, GENESIS, prev, "the chain does not start at genesis and no trusted checkpoint anchors it");
+      }
+    } else if (prev !== this.#lastHash) {
+      this.#add("link_break", "error", at, this.#lastHash, prev, "prev_hash does not match the previous event's hash (deletion, insertion or reorder)");
+    }
+    this.#lastHash = hash;
+  }
+
+  #checkTime(value: unknown, at: { file: string; line: number }): void {
+    if (typeof value !== "string") return;
+    const time = Date.parse(value);
+    if (Number.isNaN(time)) return;
+    if (time < this.#lastTime) {
+      this.#add("timestamp_regression", "warning", at, null, value, "timestamp is earlier than the previous event's");
+    }
+    this.#lastTime = time;
+  }
+
+  #add(kind: FindingKind, severity: "error" | "warning", at: { file: string; line: number }, expected: string | null, actual: string | null, message: string): void {
+    this.#findingCounts[kind] = (this.#findingCounts[kind] ?? 0) + 1;
+    if (severity === "error") this.#errors++;
+    if (this.#findings.length < this.#maxFindings) {
+      this.#findings.push({ kind, severity, file: at.file, line: at.line, expected, actual, message });
+    }
+  }
+
+  /** Counts of findings by kind so far. */
+  get findingCounts(): Readonly<Record<string, number>> {
+    return this.#findingCounts;
+  }
+
+  /** The verdict: verified when there are events and no error-level finding. */
+  result(verifiedAt: Date): AuditLogIntegrity {
+    if (this.#current) throw new Error("ChainVerifier: result called inside a file");
+    if (this.#anchorState === "pending" && !this.#finished) {
+      this.#add("genesis_missing", "error", { file: this.#files[0]?.path ?? "", line: 1 }, this.#anchor?.hash ?? null, null, "the trusted checkpoint was not found in the log");
+    }
+    this.#finished = true;
+    const verified = this.#events > 0 && this.#errors === 0;
+    return {
+      algorithm: "sha256",
+      recipe: "sha256 of the stored line with the hash value blanked (\"hash\":\"\") or the hash member omitted, hex, lowercase; first prev_hash \"genesis\"",
+      hash_mode: this.#mode ?? "blank",
+      verified,
+      verified_at: verifiedAt.toISOString(),
+      anchor: { type: this.#anchorType, hash: this.#anchorType === "checkpoint" ? (this.#anchor?.hash ?? null) : null, events_before: this.#eventsBeforeAnchor },
+      total_events: this.#events,
+      chain_head: this.#lastHash,
+      files: this.#files,
+      finding_counts: { ...this.#findingCounts },
+      findings: this.#findings,
+      findings_omitted: Object.values(this.#findingCounts).reduce((a, b) => a + b, 0) - this.#findings.length,
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import type { EvidenceSummary } from "@iddio-compliance/schema";
+
+/** Progress of a long export or verification, reported about every 64 MiB or 250 ms. */
+export interface ExportProgress {
+  /** Bytes of the audit log read so far (compressed bytes for `.gz` files). */
+  bytesRead: number;
+  /** Total bytes of all audit log files, when known. */
+  totalBytes: number | null;
+  /** Lines read so far. */
+  events: number;
+}
+
+/** A trusted position in the chain (a checkpoint of an earlier verified export). */
+export interface ChainAnchor {
+  /** The `hash` of the last event the checkpoint covered. */
+  hash: string;
+  /** How many events the chain held up to and including that event. */
+  events: number;
+}
+
+/** Options of {@link exportEvidence}. */
+export interface ExportEvidenceOptions {
+  /** An iddio home, a folder of `audit*.jsonl(.gz)` files, or one audit log file. */
+  source: string;
+  /** First day of the period, `YYYY-MM-DD`, inclusive. */
+  from: string;
+  /** Last day of the period, `YYYY-MM-DD`, inclusive (its whole day). */
+  to: string;
+  /** IANA time zone the dates are read in. @default "UTC" */
+  timeZone?: string;
+  /** Evidence file format. */
+  format: "json" | "csv";
+  /** The package directory to create. Its parent must exist; the directory itself must not. */
+  output: string;
+  /** Extra hash-chained JSONL files (the server plugin's ledger) whose lifecycle records feed the mappers. */
+  ledgers?: readonly string[];
+  /** A trusted checkpoint: the chain is proven from it instead of from genesis. */
+  anchor?: ChainAnchor;
+  /** Clock for `generated_at` and certificate status. @default () => new Date() */
+  now?: () => Date;
+  /** Stops the export; nothing is left behind. */
+  signal?: AbortSignal;
+  /** Called with progress while the log is read. */
+  onProgress?: (progress: ExportProgress) => void;
+}
+
+/** What {@link exportEvidence} produced. */
+export interface ExportEvidenceResult {
+  /** The package directory (equal to `options.output`). */
+  dir: string;
+  /** The package's `summary.json`, as written. */
+  summary: EvidenceSummary;
+  /** Whether the hash chain verified. */
+  verified: boolean;
+  /** The hash of the last event read, for checkpoints. */
+  chainHead: string | null;
+  /** Number of events in the chain (all periods). */
+  totalEvents: number;
+}

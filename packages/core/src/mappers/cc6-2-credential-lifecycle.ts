@@ -1,0 +1,241 @@
+import type { CertificateInfo } from "../sources/certificates.ts";
+import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
+import { int, sortStrings, str } from "./mapper-context.ts";
+
+const DAY_MS = 86_400_000;
+/** A bearer token older than this without rotation is a finding. */
+export const TOKEN_ROTATION_DAYS = 90;
+/** A certificate ending within this many days after the period is "expiring". */
+export const CERT_EXPIRY_WARNING_DAYS = 30;
+
+interface TokenState {
+  fingerprint: string;
+  issued: string | null;
+  issuedMs: number | null;
+  rotated: string[];
+  endMs: number | null;
+  revoked: string | null;
+  replaced_by: string | null;
+  status: "active" | "rotated" | "revoked";
+}
+
+interface CertState {
+  serial: string;
+  fingerprint: string;
+  spiffe_id: string | null;
+  not_before: string;
+  not_after: string;
+  source: "file" | "record";
+  revoked: boolean;
+  order: number;
+}
+
+interface AgentCredentials {
+  tokens: Map<string, TokenState>;
+  certs: Map<string, CertState>;
+  jit: { "k8s-token": number; "ssh-cert": number; other: number };
+}
+
+/**
+ * CC6.2 Credential management: tokens (by fingerprint), certificates and JIT credentials per
+ * agent, the proxy's certificate renewals, and findings (token never rotated, certificate
+ * expiring or expired) as of the end of the period.
+ */
+export class CredentialLifecycleMapper implements Mapper<unknown> {
+  readonly #ctx: MapperContext;
+  readonly #agents = new Map<string, AgentCredentials>();
+  readonly #proxyRenewals: (CertState & { timestamp: string })[] = [];
+  #proxyLatest: CertState | null = null;
+  #recordsInPeriod = 0;
+  #recordsSeen = 0;
+  #order = 0;
+
+  constructor(ctx: MapperContext) {
+    this.#ctx = ctx;
+  }
+
+  command(_event: CommandEvent, _time: RecordTime): void {}
+
+  lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime): void {
+    if (!(kind.startsWith("token.") || kind.startsWith("cert.") || kind === "jit.issued")) return;
+    this.#recordsSeen++;
+    if (time.after) return;
+    if (time.inPeriod) this.#recordsInPeriod++;
+    const agentName = str(record, "agent") ?? "";
+    const ts = str(record, "timestamp") ?? "";
+    if (kind.startsWith("cert.") && agentName === "proxy") {
+      const cert = certFromRecord(record, this.#order++);
+      if (kind === "cert.revoked") cert.revoked = true;
+      this.#proxyLatest = cert;
+      if (time.inPeriod && kind !== "cert.revoked") this.#proxyRenewals.push({ ...cert, timestamp: ts });
+      return;
+    }
+    const agent = this.#agent(agentName);
+    if (kind === "jit.issued") {
+      if (!time.inPeriod) return;
+      const jitKind = str(record, "kind");
+      if (jitKind === "k8s-token" || jitKind === "ssh-cert") agent.jit[jitKind]++;
+      else agent.jit.other++;
+      return;
+    }
+    if (kind.startsWith("token.")) {
+      const fp = str(record, "fingerprint") ?? "";
+      if (kind === "token.issued") agent.tokens.set(fp, newToken(fp, ts, time.ms));
+      else if (kind === "token.rotated") {
+        const previous = str(record, "previous_fingerprint");
+        if (previous !== undefined) {
+          const old = agent.tokens.get(previous) ?? newToken(previous, null, null);
+          old.rotated.push(ts);
+          old.endMs = time.ms;
+          old.status = "rotated";
+          old.replaced_by = fp;
+          agent.tokens.set(previous, old);
+        }
+        agent.tokens.set(fp, newToken(fp, ts, time.ms));
+      } else if (kind === "token.revoked") {
+        const token = agent.tokens.get(fp) ?? newToken(fp, null, null);
+        token.revoked = ts;
+        token.endMs = time.ms;
+        token.status = "revoked";
+        agent.tokens.set(fp, token);
+      }
+      return;
+    }
+    const cert = certFromRecord(record, this.#order++);
+    const existing = agent.certs.get(cert.fingerprint);
+    if (kind === "cert.revoked") {
+      (existing ?? cert).revoked = true;
+      if (!existing) agent.certs.set(cert.fingerprint, cert);
+    } else if (!existing) {
+      agent.certs.set(cert.fingerprint, cert);
+    }
+  }
+
+  #agent(name: string): AgentCredentials {
+    let agent = this.#agents.get(name);
+    if (!agent) {
+      agent = { tokens: new Map(), certs: new Map(), jit: { "k8s-token": 0, "ssh-cert": 0, other: 0 } };
+      this.#agents.set(name, agent);
+    }
+    return agent;
+  }
+
+  finish() {
+    const { inputs, period, now } = this.#ctx;
+    const refMs = Math.min(period.endMs, now.getTime());
+    const missing: string[] = [];
+    if (!inputs.tokens) missing.push("tokens.yaml");
+    if (!inputs.agentCerts) missing.push("agents/*/agent.crt");
+    if (!inputs.proxyCert) missing.push("tls.crt");
+    if (this.#recordsSeen === 0) missing.push("credential lifecycle records (token.*, cert.*, jit.issued)");
+
+    for (const t of inputs.tokens ?? []) {
+      const agent = this.#agent(t.agent);
+      const known = agent.tokens.get(t.fingerprint);
+      if (!known) {
+        const ms = t.created_at ? Date.parse(t.created_at) : Number.NaN;
+        agent.tokens.set(t.fingerprint, newToken(t.fingerprint, t.created_at, Number.isNaN(ms) ? null : ms));
+      } else if (known.issued === null && t.created_at) {
+        known.issued = t.created_at;
+        known.issuedMs = Date.parse(t.created_at) || null;
+      }
+    }
+    const currentFile = new Map<string, CertificateInfo>();
+    for (const [name, info] of inputs.agentCerts ?? []) {
+      const agent = this.#agent(name);
+      currentFile.set(name, info);
+      if (!agent.certs.has(info.fingerprint)) {
+        agent.certs.set(info.fingerprint, { ...certFromInfo(info), order: this.#order++ });
+      }
+    }
+
+    const findings: { kind: "token_never_rotated" | "certificate_expiring" | "certificate_expired"; agent: string; subject: string; detail: string }[] = [];
+    let tokenCount = 0;
+    let certCount = 0;
+    let jitCount = 0;
+    const agents = sortStrings(this.#agents.keys()).map((name) => {
+      const agent = this.#agents.get(name) as AgentCredentials;
+      const tokens = [...agent.tokens.values()].map((t) => {
+        const end = t.endMs ?? refMs;
+        const age = t.issuedMs === null ? null : Math.max(0, Math.floor((end - t.issuedMs) / DAY_MS));
+        if (t.status === "active" && age !== null && age >= TOKEN_ROTATION_DAYS) {
+          findings.push({ kind: "token_never_rotated", agent: name, subject: t.fingerprint, detail: `active for ${age} days without rotation (threshold ${TOKEN_ROTATION_DAYS} days)` });
+        }
+        return { fingerprint: t.fingerprint, issued: t.issued, rotated: t.rotated, revoked: t.revoked, replaced_by: t.replaced_by, age_days: age, status: t.status };
+      });
+      const certList = [...agent.certs.values()].sort((a, b) => a.order - b.order);
+      const fileFp = currentFile.get(name)?.fingerprint;
+      const current = fileFp ?? certList.filter((c) => !c.revoked).at(-1)?.fingerprint;
+      const certificates = certList.map((c) => {
+        const status = certStatus(c, c.fingerprint === current, refMs);
+        if (c.fingerprint === current && (status === "expiring" || status === "expired")) {
+          findings.push({
+            kind: status === "expired" ? "certificate_expired" : "certificate_expiring",
+            agent: name,
+            subject: c.serial,
+            detail: `certificate ${c.serial} ${status === "expired" ? "expired" : "expires"} ${c.not_after}`,
+          });
+        }
+        return { serial: c.serial, fingerprint_sha256: c.fingerprint, spiffe_id: c.spiffe_id, not_before: c.not_before, not_after: c.not_after, status, source: c.source };
+      });
+      tokenCount += tokens.length;
+      certCount += certificates.length;
+      jitCount += agent.jit["k8s-token"] + agent.jit["ssh-cert"] + agent.jit.other;
+      return { name, tokens, certificates, jit: { ...agent.jit } };
+    });
+
+    const proxyInfo = inputs.proxyCert ? { ...certFromInfo(inputs.proxyCert), order: 0 } : this.#proxyLatest;
+    const proxyCurrent = proxyInfo
+      ? { serial: proxyInfo.serial, fingerprint_sha256: proxyInfo.fingerprint, spiffe_id: proxyInfo.spiffe_id, not_before: proxyInfo.not_before, not_after: proxyInfo.not_after, status: certStatus(proxyInfo, true, refMs), source: proxyInfo.source }
+      : null;
+    if (proxyCurrent && (proxyCurrent.status === "expiring" || proxyCurrent.status === "expired")) {
+      findings.push({ kind: proxyCurrent.status === "expired" ? "certificate_expired" : "certificate_expiring", agent: "proxy", subject: proxyCurrent.serial, detail: `proxy TLS certificate ${proxyCurrent.status === "expired" ? "expired" : "expires"} ${proxyCurrent.not_after}` });
+    }
+    return {
+      criterion: "CC6.2",
+      title: "System credential management",
+      period: { from: period.from, to: period.to, time_zone: period.timeZone },
+      status: findings.length > 0 ? ("attention" as const) : ("ok" as const),
+      evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
+      missing_inputs: missing,
+      population: { agents: agents.length, tokens: tokenCount, certificates: certCount, jit_issuances: jitCount, credential_records_in_period: this.#recordsInPeriod },
+      agents,
+      proxy_certificate: {
+        current: proxyCurrent,
+        renewals: this.#proxyRenewals.map((c) => ({ serial: c.serial, fingerprint_sha256: c.fingerprint, spiffe_id: c.spiffe_id, not_before: c.not_before, not_after: c.not_after, status: certStatus(c, c.fingerprint === proxyCurrent?.fingerprint_sha256, refMs), source: c.source, timestamp: c.timestamp })),
+      },
+      findings,
+    };
+  }
+}
+
+function newToken(fingerprint: string, issued: string | null, issuedMs: number | null): TokenState {
+  return { fingerprint, issued, issuedMs, rotated: [], endMs: null, revoked: null, replaced_by: null, status: "active" };
+}
+
+function certFromRecord(record: Record<string, unknown>, order: number): CertState {
+  return {
+    serial: (str(record, "serial") ?? String(int(record, "serial") ?? "")).toLowerCase(),
+    fingerprint: (str(record, "fingerprint") ?? "").replaceAll(":", "").toLowerCase(),
+    spiffe_id: str(record, "spiffe_id") ?? null,
+    not_before: str(record, "not_before") ?? "",
+    not_after: str(record, "not_after") ?? "",
+    source: "record",
+    revoked: false,
+    order,
+  };
+}
+
+function certFromInfo(info: CertificateInfo): Omit<CertState, "order"> {
+  return { serial: info.serial, fingerprint: info.fingerprint, spiffe_id: info.spiffe_id, not_before: info.not_before, not_after: info.not_after, source: "file", revoked: false };
+}
+
+function certStatus(c: Pick<CertState, "revoked" | "not_after">, current: boolean, refMs: number): "valid" | "expiring" | "expired" | "revoked" | "superseded" {
+  if (c.revoked) return "revoked";
+  if (!current) return "superseded";
+  const end = Date.parse(c.not_after);
+  if (Number.isNaN(end)) return "valid";
+  if (end < refMs) return "expired";
+  if (end < refMs + CERT_EXPIRY_WARNING_DAYS * DAY_MS) return "expiring";
+  return "valid";
+}
