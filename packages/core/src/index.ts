@@ -1,1 +1,17 @@
-export const placeholder = 1;
+export { ChainVerifier } from "./chain/chain-verifier.ts";
+export type { ChainFileInfo, ChainVerifierOptions, FindingKind, HashMode } from "./chain/chain-verifier.ts";
+export { verifyAuditLog } from "./chain/verify-audit-log.ts";
+export type { VerifyAuditLogOptions } from "./chain/verify-audit-log.ts";
+export { ComplianceError, isComplianceError } from "./errors/compliance-error.ts";
+export type { ComplianceErrorCode } from "./errors/compliance-error.ts";
+export { exportEvidence } from "./export/export-evidence.ts";
+export type { ChainAnchor, ExportEvidenceOptions, ExportEvidenceResult, ExportProgress } from "./export/export-options.ts";
+export { verifyPackage } from "./package/verify-package.ts";
+export type { PackageProblem, PackageVerdict } from "./package/verify-package.ts";
+export { discoverAuditFiles } from "./sources/discover-audit-files.ts";
+export type { AuditFile, AuditSource } from "./sources/discover-audit-files.ts";
+export { tokenFingerprint } from "./sources/tokens-file.ts";
+export { makePeriod } from "./time/period.ts";
+export type { Period } from "./time/period.ts";
+export { neutraliseCell } from "./writers/csv-cells.ts";
+export { GENERATOR } from "./version.ts";

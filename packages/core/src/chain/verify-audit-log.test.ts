@@ -1,0 +1,102 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { verifyAuditLog } from "./verify-audit-log.ts";
+
+const GO = new URL("./fixtures/go/", import.meta.url).pathname;
+const expected = JSON.parse(readFileSync(join(GO, "expected.json"), "utf8")) as Record<string, { kind: string; line: number }[]>;
+
+async function findingsOf(file: string) {
+  const verdict = await verifyAuditLog({ source: join(GO, file) });
+  return { verdict, findings: verdict.findings.map((f) => ({ kind: f.kind, line: f.line })) };
+}
+
+describe("verifyAuditLog on the log written by Go's encoding/json", () => {
+  it("verifies the untouched chain written with \"hash\":\"\" in the hashed bytes", async () => {
+    const { verdict } = await findingsOf("chain.jsonl");
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.verified).toBe(true);
+    expect(verdict.hash_mode).toBe("blank");
+    expect(verdict.anchor.type).toBe("genesis");
+    expect(verdict.total_events).toBe(60);
+  });
+
+  it("verifies the same chain from a writer whose hash tag has omitempty", async () => {
+    const { verdict } = await findingsOf("chain-omit.jsonl");
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.verified).toBe(true);
+    expect(verdict.hash_mode).toBe("omit");
+  });
+
+  for (const [file, want] of Object.entries(expected)) {
+    it(`reports exactly ${want.map((w) => `${w.kind} at line ${w.line}`).join(", ") || "nothing"} in ${file}`, async () => {
+      const { verdict, findings } = await findingsOf(file);
+      expect(findings).toEqual(want);
+      const errors = want.filter((w) => w.kind !== "timestamp_regression" && w.kind !== "truncated_tail");
+      expect(verdict.verified).toBe(errors.length === 0);
+    });
+  }
+
+  it("names the file and both values in a hash mismatch", async () => {
+    const { verdict } = await findingsOf("tampered-edit.jsonl");
+    const [finding] = verdict.findings;
+    expect(finding?.file).toBe("tampered-edit.jsonl");
+    expect(finding?.expected).toMatch(/^[0-9a-f]{64}$/);
+    expect(finding?.actual).toMatch(/^[0-9a-f]{64}$/);
+    expect(finding?.expected).not.toBe(finding?.actual);
+  });
+
+  it("orders rotated gzipped files by following the chain, not by their names", async () => {
+    const verdict = await verifyAuditLog({ source: join(GO, "rotated") });
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.verified).toBe(true);
+    expect(verdict.files.map((f) => f.path)).toEqual(["audit-2.jsonl.gz", "audit-1.jsonl.gz", "audit.jsonl"]);
+    expect(verdict.files.map((f) => f.compressed)).toEqual([true, true, false]);
+    expect(verdict.total_events).toBe(60);
+  });
+
+  it("reports a link break at the first line of a rotated file when the file before it is missing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chain-"));
+    copyFileSync(join(GO, "rotated", "audit-2.jsonl.gz"), join(dir, "audit-2.jsonl.gz"));
+    copyFileSync(join(GO, "rotated", "audit.jsonl"), join(dir, "audit.jsonl"));
+    const verdict = await verifyAuditLog({ source: dir });
+    expect(verdict.verified).toBe(false);
+    expect(verdict.findings.map((f) => [f.kind, f.file, f.line])).toEqual([["link_break", "audit.jsonl", 1]]);
+  });
+
+  it("accepts a chain that starts after genesis when a trusted checkpoint anchors it", async () => {
+    const lines = readFileSync(join(GO, "chain.jsonl"), "utf8").split("\n");
+    const anchorHash = (JSON.parse(lines[4] as string) as { hash: string }).hash;
+    const dir = mkdtempSync(join(tmpdir(), "chain-"));
+    writeFileSync(join(dir, "audit.jsonl"), lines.slice(5).join("\n"));
+    const verdict = await verifyAuditLog({ source: dir, anchor: { hash: anchorHash, events: 5 } });
+    expect(verdict.findings).toEqual([]);
+    expect(verdict.verified).toBe(true);
+    expect(verdict.anchor).toEqual({ type: "checkpoint", hash: anchorHash, events_before: 5 });
+  });
+
+  it("reports a finding, not an exception, for a line of invalid UTF-8 and for a 2 MB line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chain-"));
+    const good = readFileSync(join(GO, "chain.jsonl"));
+    const big = Buffer.from(`{"timestamp":"x","path":"${"a".repeat(2 * 1024 * 1024)}"}\n`);
+    writeFileSync(join(dir, "audit.jsonl"), Buffer.concat([good, Buffer.from([0xff, 0xfe, 0x0a]), big]));
+    const verdict = await verifyAuditLog({ source: dir });
+    expect(verdict.findings.map((f) => [f.kind, f.line, f.message])).toEqual([
+      ["malformed", 61, "line is not valid UTF-8"],
+      ["malformed", 62, "no hash field"],
+    ]);
+  });
+
+  it("says the log is not verified when it holds no event at all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chain-"));
+    writeFileSync(join(dir, "audit.jsonl"), "");
+    const verdict = await verifyAuditLog({ source: dir });
+    expect(verdict.verified).toBe(false);
+    expect(verdict.total_events).toBe(0);
+  });
+
+  it("throws a coded error naming the path when the source does not exist", async () => {
+    await expect(verifyAuditLog({ source: "/nonexistent/iddio" })).rejects.toMatchObject({ code: "SOURCE_NOT_FOUND", message: expect.stringContaining("/nonexistent/iddio") });
+  });
+});

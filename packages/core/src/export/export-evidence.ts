@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { AuditLogIntegrity, ManifestEntry } from "@iddio-compliance/schema";
+import { ComplianceError } from "../errors/compliance-error.ts";
+import { AccessControlsMapper } from "../mappers/cc6-1-access-controls.ts";
+import { CredentialLifecycleMapper } from "../mappers/cc6-2-credential-lifecycle.ts";
+import { AuthorizationChangesMapper } from "../mappers/cc6-3-authorization-changes.ts";
+import { MonitoringEvidenceMapper } from "../mappers/cc7-2-monitoring-evidence.ts";
+import type { MapperContext } from "../mappers/mapper-context.ts";
+import { PolicyTrail } from "../mappers/policy-trail.ts";
+import { discoverAuditFiles } from "../sources/discover-audit-files.ts";
+import { readAuditChain } from "../sources/read-audit-chain.ts";
+import { readHomeInputs } from "../sources/read-home-inputs.ts";
+import { LocalDates, makePeriod } from "../time/period.ts";
+import { AtomicDir } from "../writers/atomic-dir.ts";
+import { buildSummary, summaryCsvRows } from "../writers/build-summary.ts";
+import { csvRows } from "../writers/csv-cells.ts";
+import { FileSink } from "../writers/file-sink.ts";
+import { writeJsonDocument } from "../writers/json-writer.ts";
+import { writeCsvPackage } from "../writers/write-csv-package.ts";
+import { writeJsonPackage } from "../writers/write-json-package.ts";
+import type { ExportEvidenceOptions, ExportEvidenceResult } from "./export-options.ts";
+import { RecordDispatch } from "./record-dispatch.ts";
+
+/**
+ * Exports one period's SOC 2 evidence package from an iddio audit log: one streaming pass reads,
+ * verifies and maps every record, then the files are written into a temporary sibling of
+ * `options.output` and renamed into place, `summary.json` (with the manifest) last.
+ */
+export async function exportEvidence(options: ExportEvidenceOptions): Promise<ExportEvidenceResult> {
+  if (options.format !== "json" && options.format !== "csv") {
+    throw new ComplianceError("INVALID_OPTION", `--format: unknown format "${String(options.format)}" (expected json or csv)`, { subject: "--format" });
+  }
+  const period = makePeriod(options.from, options.to, options.timeZone ?? "UTC");
+  const source = discoverAuditFiles(options.source);
+  const inputs = readHomeInputs(source.home);
+  const now = (options.now ?? (() => new Date()))();
+  const output = resolve(options.output);
+  const dir = AtomicDir.create(output);
+  const spoolDir = mkdtempSync(join(tmpdir(), "iddio-compliance-spool-"));
+  try {
+    const ctx: MapperContext = { period, dates: new LocalDates(period.timeZone), inputs, spoolDir, now };
+    const policy = new PolicyTrail();
+    const cc61 = new AccessControlsMapper(ctx, policy);
+    const cc62 = new CredentialLifecycleMapper(ctx);
+    const cc63 = new AuthorizationChangesMapper(ctx, policy);
+    const cc72 = new MonitoringEvidenceMapper(ctx);
+    const dispatch = new RecordDispatch(period, policy, [cc61, cc62, cc63, cc72]);
+    const readOptions = {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      now: () => now,
+    };
+    const integrity = await readAuditChain(source.files, dispatch.consume, { ...readOptions, ...(options.anchor ? { anchor: options.anchor } : {}) });
+    for (const ledger of options.ledgers ?? []) {
+      const ledgerSource = discoverAuditFiles(ledger);
+      mergeLedger(integrity, await readAuditChain(ledgerSource.files, dispatch.consume, readOptions));
+    }
+    if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
+
+    const docs = { cc61: cc61.finish(), cc62: cc62.finish(), cc63: cc63.finish(), cc72: await cc72.finish(integrity), integrity };
+    const manifest: ManifestEntry[] = options.format === "json" ? await writeJsonPackage(dir.staging, docs) : await writeCsvPackage(dir.staging, docs);
+    const sourceInfo = { type: "jsonl" as const, location: options.source, org_id: null };
+    let summary = buildSummary({ docs, format: options.format, period, source: sourceInfo, generatedAt: now, unrecognised: dispatch.unrecognised, manifest });
+    if (options.format === "csv") {
+      const sink = new FileSink(join(dir.staging, "summary.csv"));
+      await sink.write(csvRows(summaryCsvRows(summary)));
+      manifest.push({ file: "summary.csv", media_type: "text/csv", ...sink.close() });
+      summary = { ...summary, manifest };
+    }
+    const sink = new FileSink(join(dir.staging, "summary.json"));
+    await writeJsonDocument(sink, summary);
+    sink.close();
+    if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
+    dir.commit();
+    return { dir: output, summary, verified: integrity.verified, chainHead: integrity.chain_head, totalEvents: integrity.total_events };
+  } catch (error) {
+    dir.discard();
+    throw error;
+  } finally {
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
+}
+
+/** Adds a ledger's verification to the audit log's: its files and findings, and its verdict. */
+function mergeLedger(integrity: AuditLogIntegrity, ledger: AuditLogIntegrity): void {
+  integrity.files.push(...ledger.files);
+  integrity.findings.push(...ledger.findings);
+  integrity.findings_omitted += ledger.findings_omitted;
+  for (const [kind, n] of Object.entries(ledger.finding_counts)) integrity.finding_counts[kind] = (integrity.finding_counts[kind] ?? 0) + n;
+  integrity.verified = integrity.verified && ledger.verified;
+}

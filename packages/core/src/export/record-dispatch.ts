@@ -1,0 +1,77 @@
+import { LIFECYCLE_KINDS } from "@iddio-compliance/schema";
+import type { Period } from "../time/period.ts";
+import type { RecordLocation } from "../sources/read-audit-chain.ts";
+import type { CommandEvent, Mapper, RecordTime } from "../mappers/mapper-context.ts";
+import type { PolicyTrail } from "../mappers/policy-trail.ts";
+
+const KNOWN_KINDS = new Set(LIFECYCLE_KINDS);
+const DECISIONS = new Set(["allow", "escalate", "deny"]);
+
+/**
+ * Classifies each record once (command event or lifecycle record), places it in time relative
+ * to the period, and hands it to every mapper: the one pass of DESIGN §9. Records it cannot
+ * classify are counted by kind for the summary, never dropped silently.
+ */
+export class RecordDispatch {
+  readonly #mappers: readonly Mapper<unknown>[];
+  readonly #policy: PolicyTrail;
+  readonly #period: Period;
+  readonly unrecognised = new Map<string, number>();
+
+  constructor(period: Period, policy: PolicyTrail, mappers: readonly Mapper<unknown>[]) {
+    this.#period = period;
+    this.#policy = policy;
+    this.#mappers = mappers;
+  }
+
+  /** Consumes one verified record. */
+  readonly consume = (record: Record<string, unknown>, at: RecordLocation): void => {
+    const stamp = record.timestamp;
+    const ms = typeof stamp === "string" ? Date.parse(stamp) : Number.NaN;
+    if (Number.isNaN(ms)) return this.#unrecognised("(record without a valid timestamp)");
+    const time: RecordTime = { ms, before: ms < this.#period.startMs, inPeriod: ms >= this.#period.startMs && ms < this.#period.endMs, after: ms >= this.#period.endMs };
+    const kind = record.event;
+    if (typeof kind === "string") {
+      if (!KNOWN_KINDS.has(kind)) return this.#unrecognised(kind);
+      if (kind === "policy.changed") this.#policy.consume(record, time);
+      for (const mapper of this.#mappers) mapper.lifecycle(record, kind, time, at);
+      return;
+    }
+    const event = toCommandEvent(record);
+    if (!event) return this.#unrecognised("(command event without agent, tier 0-4 or decision)");
+    for (const mapper of this.#mappers) mapper.command(event, time, at);
+  };
+
+  #unrecognised(kind: string): void {
+    this.unrecognised.set(kind, (this.unrecognised.get(kind) ?? 0) + 1);
+  }
+}
+
+function s(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+function toCommandEvent(r: Record<string, unknown>): CommandEvent | null {
+  const tier = r.tier;
+  const decision = r.decision;
+  if (typeof r.agent !== "string" || typeof tier !== "number" || !Number.isInteger(tier) || tier < 0 || tier > 4) return null;
+  if (typeof decision !== "string" || !DECISIONS.has(decision)) return null;
+  const wait = r.approval_wait_ms;
+  return {
+    timestamp: r.timestamp as string,
+    agent: r.agent,
+    method: s(r.method) ?? "",
+    path: s(r.path) ?? s(r.command) ?? "",
+    namespace: s(r.namespace) ?? "",
+    resource: s(r.resource) ?? "",
+    tier,
+    decision: decision as CommandEvent["decision"],
+    protocol: s(r.protocol) ?? "kubernetes",
+    identity: s(r.identity),
+    request_id: s(r.request_id),
+    approval: s(r.approval),
+    approver: s(r.approver),
+    approval_wait_ms: typeof wait === "number" ? wait : undefined,
+    session_id: s(r.session_id),
+  };
+}
