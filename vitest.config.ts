@@ -1,7 +1,7 @@
 import { defineConfig } from "vitest/config";
 
 // Tests run straight from `src/` through the `dev-source` export condition: no build needed.
-const conditions = ["dev-source", "node", "import", "module", "default"];
+const conditions = ["dev-source", "node", "import", "default"];
 
 export default defineConfig({
   resolve: { conditions },

@@ -1,5 +1,5 @@
-export { CRITERION_KEYS, complianceConfigSchema, connectorConfigSchema } from "./config/compliance-config.ts";
-export type { ComplianceConfig } from "./config/compliance-config.ts";
+export { CRITERION_KEYS, complianceConfigSchema, connectorConfigSchema, s3StorageConfigSchema } from "./config/compliance-config.ts";
+export type { ComplianceConfig, S3StorageConfig } from "./config/compliance-config.ts";
 export { auditLogIntegritySchema, chainFileSchema, chainFindingSchema, findingKind } from "./evidence/audit-log-integrity.ts";
 export type { AuditLogIntegrity, ChainFinding } from "./evidence/audit-log-integrity.ts";
 export { cc61AccessControlsSchema } from "./evidence/cc6-1-access-controls.ts";

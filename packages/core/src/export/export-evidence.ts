@@ -53,6 +53,9 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       now: () => now,
     };
     const integrity = await readAuditChain(source.files, dispatch.consume, { ...readOptions, ...(options.anchor ? { anchor: options.anchor } : {}) });
+    if (integrity.total_events === 0 && Object.keys(integrity.finding_counts).length === 0) {
+      throw new ComplianceError("SOURCE_EMPTY", `the audit log in "${options.source}" holds no events`, { subject: options.source });
+    }
     for (const ledger of options.ledgers ?? []) {
       const ledgerSource = discoverAuditFiles(ledger);
       mergeLedger(integrity, await readAuditChain(ledgerSource.files, dispatch.consume, readOptions));
@@ -89,5 +92,7 @@ function mergeLedger(integrity: AuditLogIntegrity, ledger: AuditLogIntegrity): v
   integrity.findings.push(...ledger.findings);
   integrity.findings_omitted += ledger.findings_omitted;
   for (const [kind, n] of Object.entries(ledger.finding_counts)) integrity.finding_counts[kind] = (integrity.finding_counts[kind] ?? 0) + n;
-  integrity.verified = integrity.verified && ledger.verified;
+  // An empty ledger (a plugin that has recorded nothing yet) proves nothing and breaks nothing.
+  const empty = ledger.total_events === 0 && ledger.findings.length === 0;
+  if (!empty) integrity.verified = integrity.verified && ledger.verified;
 }

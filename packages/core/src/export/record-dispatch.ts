@@ -32,18 +32,19 @@ export class RecordDispatch {
     const time: RecordTime = { ms, before: ms < this.#period.startMs, inPeriod: ms >= this.#period.startMs && ms < this.#period.endMs, after: ms >= this.#period.endMs };
     const kind = record.event;
     if (typeof kind === "string") {
-      if (!KNOWN_KINDS.has(kind)) return this.#unrecognised(kind);
+      if (!KNOWN_KINDS.has(kind)) return this.#unrecognised(kind, record, time);
       if (kind === "policy.changed") this.#policy.consume(record, time);
       for (const mapper of this.#mappers) mapper.lifecycle(record, kind, time, at);
       return;
     }
     const event = toCommandEvent(record);
-    if (!event) return this.#unrecognised("(command event without agent, tier 0-4 or decision)");
+    if (!event) return this.#unrecognised("(command event without agent, tier 0-4 or decision)", record, time);
     for (const mapper of this.#mappers) mapper.command(event, time, at);
   };
 
-  #unrecognised(kind: string): void {
+  #unrecognised(kind: string, record?: Record<string, unknown>, time?: RecordTime): void {
     this.unrecognised.set(kind, (this.unrecognised.get(kind) ?? 0) + 1);
+    if (record && time) for (const mapper of this.#mappers) mapper.unrecognised?.(record, time);
   }
 }
 

@@ -41,6 +41,7 @@ export class MonitoringEvidenceMapper implements Mapper<unknown> {
   readonly #sessions: SessionRef[] = [];
   readonly #byTier: [number, number, number, number, number] = [0, 0, 0, 0, 0];
   #events = 0;
+  #unclassified = 0;
   #commands = 0;
   #lifecycle = 0;
   #first: string | null = null;
@@ -84,6 +85,16 @@ export class MonitoringEvidenceMapper implements Mapper<unknown> {
     }
     const id = str(record, "session_id");
     if (id) this.#sessions.push({ id, sha256: str(record, "sha256") });
+  }
+
+  unrecognised(record: Record<string, unknown>, time: RecordTime): void {
+    if (!time.inPeriod) return;
+    if (typeof record.event === "string") this.#lifecycle++;
+    else {
+      this.#commands++;
+      this.#unclassified++;
+    }
+    this.#see(str(record, "timestamp") ?? "", time.ms, str(record, "agent"));
   }
 
   #see(stamp: string, ms: number, agent: string | undefined): DayCounts {
@@ -138,7 +149,7 @@ export class MonitoringEvidenceMapper implements Mapper<unknown> {
     const gaps = integrity.finding_counts.link_break ?? 0;
     const verified = integrity.verified;
     const attention = missingFiles.length > 0 || mismatches.length > 0 || this.#silent.length > 0;
-    const classified = this.#byTier.reduce((a, b) => a + b, 0);
+    const classified = this.#commands - this.#unclassified;
     const dates = periodDates(period);
     return {
       criterion: "CC7.2",
@@ -168,7 +179,7 @@ export class MonitoringEvidenceMapper implements Mapper<unknown> {
       classification_coverage: {
         command_events: this.#commands,
         classified,
-        unclassified: this.#commands - classified,
+        unclassified: this.#unclassified,
         by_tier: { "0": this.#byTier[0], "1": this.#byTier[1], "2": this.#byTier[2], "3": this.#byTier[3], "4": this.#byTier[4] },
       },
       daily_activity: dates.map((date) => ({ date, ...(this.#days.get(date) ?? { events: 0, allow: 0, escalate: 0, deny: 0 }) })),

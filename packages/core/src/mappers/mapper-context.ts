@@ -58,6 +58,8 @@ export interface MapperContext {
 export interface Mapper<T> {
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void;
   lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime, at: RecordLocation): void;
+  /** A record of an unknown kind, or a command event without valid agent, tier or decision. */
+  unrecognised?(record: Record<string, unknown>, time: RecordTime): void;
 }
 
 /** Reads an optional string field. */

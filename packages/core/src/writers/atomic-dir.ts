@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ComplianceError } from "../errors/compliance-error.ts";
 
@@ -27,6 +27,8 @@ export class AtomicDir {
     }
     sweepStale(parent, basename(target));
     const staging = mkdtempSync(join(parent, `.${basename(target)}.tmp-${process.pid}-`));
+    // mkdtemp makes the folder private (0700); a package is an ordinary folder once in place.
+    chmodSync(staging, 0o755);
     return new AtomicDir(target, staging);
   }
 

@@ -9,6 +9,20 @@ export const CRITERION_KEYS = ["CC6.1", "CC6.2", "CC6.3", "CC7.2", "summary", "i
  */
 export const connectorConfigSchema = z.looseObject({ type: z.string().min(1), name: z.string().optional() });
 
+/**
+ * `compliance.auto_export.s3`: how to reach an S3-compatible store. Every key is optional; without
+ * credentials the AWS default chain is used.
+ */
+export const s3StorageConfigSchema = z.strictObject({
+  endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  region: z.string().min(1).optional(),
+  force_path_style: z.boolean().optional(),
+  access_key_id: z.string().min(1).optional(),
+  secret_access_key: z.string().min(1).optional(),
+  session_token: z.string().min(1).optional(),
+});
+export type S3StorageConfig = z.infer<typeof s3StorageConfigSchema>;
+
 /** The `compliance:` block of the iddio server config (DESIGN §7.2). */
 export const complianceConfigSchema = z.object({
   enabled: z.boolean().default(true),
@@ -33,6 +47,7 @@ export const complianceConfigSchema = z.object({
       format: z.enum(["json", "csv"]).default("json"),
       retention: z.int().positive().optional(),
       storage: z.string().min(1),
+      s3: s3StorageConfigSchema.optional(),
       timezone: z.string().optional(),
     })
     .optional(),

@@ -78,5 +78,16 @@ export const cc63AuthorizationChangesSchema = z.object({
   }),
   unresolved_escalations: listOf(escalationItemSchema),
   break_glass: listOf(breakGlassItemSchema),
+  by_agent: z.array(
+    z.object({
+      agent: z.string(),
+      escalations: z.int(),
+      granted: z.int(),
+      denied: z.int(),
+      expired: z.int(),
+      break_glass: z.int(),
+      unresolved: z.int(),
+    }),
+  ),
 });
 export type Cc63AuthorizationChanges = z.infer<typeof cc63AuthorizationChangesSchema>;

@@ -37,5 +37,16 @@ export const cc72MonitoringEvidenceSchema = z.object({
     z.object({ date: isoDate, events: z.int(), allow: z.int(), escalate: z.int(), deny: z.int() }),
   ),
   silent_periods: z.array(z.object({ from: timestamp, to: timestamp, hours: z.number() })),
+  by_agent: z.array(
+    z.object({
+      agent: z.string(),
+      events: z.int(),
+      first_event: timestamp,
+      last_event: timestamp,
+      exec_sessions: z.int(),
+      api_sessions: z.int(),
+      bytes_recorded: z.int(),
+    }),
+  ),
 });
 export type Cc72MonitoringEvidence = z.infer<typeof cc72MonitoringEvidenceSchema>;

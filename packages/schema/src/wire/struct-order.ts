@@ -55,6 +55,11 @@ const LIFECYCLE_FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "proxy.started": ["proxy_id", "version"],
   "proxy.stopped": ["proxy_id", "version"],
   "export.completed": ["period_from", "period_to", "chain_head", "events"],
+  // Written by the server plugin's ledger only (DESIGN §7.4: the exporter is audited too).
+  "export.failed": ["period_from", "period_to", "attempt", "error"],
+  "export.deleted": ["period_from", "period_to", "location"],
+  "push.delivered": ["period_from", "period_to", "connector", "package_sha256"],
+  "push.failed": ["period_from", "period_to", "connector", "attempt", "error"],
 };
 
 /** The assumed Go struct of a lifecycle record of the given kind (docs/data-contract.md §1.2). */

@@ -1,0 +1,54 @@
+import { resolve } from "node:path";
+import { drata } from "@iddio-compliance/connector-drata";
+import { vanta } from "@iddio-compliance/connector-vanta";
+import { webhook } from "@iddio-compliance/connector-webhook";
+import { connectorFactory, type Logger, startSidecar } from "@iddio-compliance/server-plugin";
+import type { CliIo, Command } from "../cli-io.ts";
+import { parseFlags, required } from "../parse-flags.ts";
+import { sanitizeTerminal } from "../terminal/sanitize.ts";
+
+export const SERVE_HELP = `Usage: iddio-compliance serve --config server.yaml [--listen HOST:PORT] [--verbose]
+
+Runs the compliance plugin beside a running iddio (sidecar): tails and verifies the audit log,
+turns policy, token and certificate changes into ledger records, exports on the schedule of
+compliance.auto_export into file:// or s3:// storage (catching up missed periods), pushes to the
+configured connectors through a persistent outbox, and serves /healthz and /metrics.
+
+Options:
+  --config FILE        the iddio server config with a compliance: block
+  --listen HOST:PORT   address of /healthz and /metrics (default: compliance.listen, else 127.0.0.1:9464)
+  --verbose            log debug lines too
+  -h, --help           show this help
+
+Signals: SIGHUP reloads the config; SIGTERM/SIGINT drain (an export in flight completes) and exit.
+`;
+
+/** Writes one JSON log line per message on stderr (messages are sanitised for terminals). */
+function stderrLogger(io: CliIo, verbose: boolean): Logger {
+  const write = (level: string) => (message: string, fields?: Record<string, unknown>) => {
+    const line = JSON.stringify({ time: new Date().toISOString(), level, msg: sanitizeTerminal(message), ...fields });
+    io.stderr.write(`${line}\n`);
+  };
+  return { debug: verbose ? write("debug") : () => {}, info: write("info"), warn: write("warn"), error: write("error") };
+}
+
+/** `iddio-compliance serve`. */
+export const serveCommand: Command = async (argv, io) => {
+  const { values } = parseFlags(argv, { config: { type: "string", short: "c" }, listen: { type: "string" }, verbose: { type: "boolean", default: false } });
+  if (values.help) {
+    io.stdout.write(SERVE_HELP);
+    return 0;
+  }
+  const configPath = resolve(io.cwd, required(values.config, "--config"));
+  const logger = stderrLogger(io, values.verbose);
+  const sidecar = await startSidecar({
+    configPath,
+    env: io.env,
+    logger,
+    connectors: connectorFactory({ vanta, drata, webhook }),
+    ...(values.listen ? { listen: values.listen } : {}),
+  });
+  logger.info(`serving /healthz and /metrics on ${sidecar.url}`);
+  await sidecar.closed;
+  return 0;
+};

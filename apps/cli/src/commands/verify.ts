@@ -1,0 +1,48 @@
+import { verifyAuditLog } from "@iddio-compliance/core";
+import type { Command } from "../cli-io.ts";
+import { parseFlags } from "../parse-flags.ts";
+import { progressBar } from "../terminal/progress-bar.ts";
+import { sanitizeTerminal } from "../terminal/sanitize.ts";
+import { resolveSource } from "./default-source.ts";
+
+export const VERIFY_HELP = `Usage: iddio-compliance verify [--source PATH] [--json]
+
+Verifies the SHA-256 hash chain of an iddio audit log (rotated and gzipped files are ordered by
+following the chain). Also verifies the server plugin's ledger when given its file.
+
+Options:
+  --source PATH   iddio home, audit log folder or one JSONL file (default: $IDDIO_HOME, else ~/.iddio)
+  --json          print the result in the shape of audit-log-integrity.json
+  -h, --help      show this help
+
+Exit codes: 0 verified; 1 not verified (findings name file and line); 2 usage or input error.
+`;
+
+/** `iddio-compliance verify`. */
+export const verifyCommand: Command = async (argv, io) => {
+  const { values } = parseFlags(argv, { source: { type: "string" }, json: { type: "boolean", default: false } });
+  if (values.help) {
+    io.stdout.write(VERIFY_HELP);
+    return 0;
+  }
+  const source = resolveSource(values.source, io);
+  const bar = progressBar(io, "verifying");
+  const verdict = await verifyAuditLog({ source, onProgress: bar.update }).finally(bar.done);
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
+    return verdict.verified ? 0 : 1;
+  }
+  const out: string[] = [];
+  out.push(
+    verdict.verified
+      ? `verified: ${verdict.total_events.toLocaleString("en-US")} events in ${verdict.files.length} file(s), anchored at ${verdict.anchor.type}, head ${verdict.chain_head}`
+      : `NOT VERIFIED: ${verdict.total_events.toLocaleString("en-US")} events in ${verdict.files.length} file(s)`,
+  );
+  for (const f of verdict.findings) {
+    const values = f.expected !== null || f.actual !== null ? ` (expected ${f.expected ?? "-"}, found ${f.actual ?? "-"})` : "";
+    out.push(`  ${f.severity === "error" ? "error  " : "warning"} ${f.file}:${f.line} ${f.kind}: ${f.message}${values}`);
+  }
+  if (verdict.findings_omitted > 0) out.push(`  … and ${verdict.findings_omitted} more finding(s) (counts: ${JSON.stringify(verdict.finding_counts)})`);
+  io.stdout.write(`${sanitizeTerminal(out.join("\n"))}\n`);
+  return verdict.verified ? 0 : 1;
+};

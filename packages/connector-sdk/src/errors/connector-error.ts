@@ -1,0 +1,70 @@
+const BRAND = Symbol.for("iddio-compliance.connector-error");
+
+/** Stable error codes every connector shares; connectors may add their own `CONNECTOR_*` codes. */
+export type ConnectorErrorCode =
+  | `CONNECTOR_HTTP_${number}`
+  | "CONNECTOR_CONFIG_INVALID"
+  | "CONNECTOR_TIMEOUT"
+  | "CONNECTOR_ABORTED"
+  | "CONNECTOR_NETWORK"
+  | "CONNECTOR_PACKAGE_INVALID"
+  | "CONNECTOR_RESPONSE_INVALID"
+  | "CONNECTOR_PARTIAL_FAILURE"
+  | "CONNECTOR_FAILED"
+  | (string & {});
+
+/** Fields of a {@link ConnectorError}. */
+export interface ConnectorErrorInit {
+  /** Stable machine-readable code, e.g. `CONNECTOR_HTTP_401`. */
+  code: ConnectorErrorCode;
+  /** The message without the `[iddio-compliance] [name]` prefix; must already be free of secrets. */
+  message: string;
+  /** The connector (instance name) that failed; omitted for failures outside a connector. */
+  connector?: string | undefined;
+  /** HTTP status of the remote answer, when there was one. */
+  status?: number | undefined;
+  /** Whether trying the same push again later may succeed. @default false */
+  retryable?: boolean | undefined;
+  /** The underlying failure, already stripped of secrets. */
+  cause?: unknown;
+}
+
+/**
+ * Every failure a connector reports. Messages read
+ * `[iddio-compliance] [vanta] POST https://api.vanta.com/v1/… answered 404 Not Found: …` and never
+ * contain a secret.
+ */
+export class ConnectorError extends Error {
+  override readonly name = "ConnectorError";
+  readonly code: ConnectorErrorCode;
+  readonly connector: string | undefined;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+
+  constructor(init: ConnectorErrorInit) {
+    const prefix = init.connector ? `[iddio-compliance] [${init.connector}] ` : "[iddio-compliance] ";
+    super(prefix + init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.code = init.code;
+    this.connector = init.connector;
+    this.status = init.status;
+    this.retryable = init.retryable ?? false;
+    Object.defineProperty(this, BRAND, { value: true });
+  }
+
+  /** A plain object for logs and JSON output (`JSON.stringify(error)`). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      connector: this.connector,
+      status: this.status,
+      retryable: this.retryable,
+      message: this.message,
+    };
+  }
+}
+
+/** True for a {@link ConnectorError}, also one thrown by another copy of this package. */
+export function isConnectorError(value: unknown): value is ConnectorError {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+}

@@ -1,0 +1,44 @@
+export type { EvidenceSummary } from "@iddio-compliance/schema";
+export { formatConfigIssues, formatKeyPath } from "./config/format-config-issues.ts";
+export { secureUrlSchema } from "./config/secure-url-schema.ts";
+export type {
+  CheckResult,
+  Connector,
+  ConnectorCapabilities,
+  ConnectorContext,
+  ConnectorImplementation,
+  ContextErrorFields,
+  CreateConnectorOptions,
+  PlannedFile,
+  PushOptions,
+  PushPlan,
+  PushReceipt,
+  PushResult,
+  ReceiptFile,
+  RemoteFileStatus,
+  SkippedFile,
+} from "./connector-types.ts";
+export type { ConnectorDefinition, ConnectorSpec } from "./define-connector.ts";
+export { defineConnector, isConnectorDefinition } from "./define-connector.ts";
+export type { ConnectorErrorCode, ConnectorErrorInit } from "./errors/connector-error.ts";
+export { ConnectorError, isConnectorError } from "./errors/connector-error.ts";
+export type {
+  HttpBody,
+  HttpClient,
+  HttpOptions,
+  HttpRequest,
+  HttpResponse,
+  SearchParams,
+} from "./http/http-client.ts";
+export type { RetryOptions } from "./http/retry-policy.ts";
+export { backoffDelay, isRetryableStatus, parseRetryAfter } from "./http/retry-policy.ts";
+export { insecureUrlReason, isLoopbackHost, joinUrl } from "./http/secure-url.ts";
+export type { Sleep } from "./http/sleep.ts";
+export type { LogFields, Logger } from "./logger/logger.ts";
+export { createStderrLogger, defaultLogger, silentLogger } from "./logger/logger.ts";
+export type { CriterionKey } from "./package/criterion-of-file.ts";
+export { CRITERION_KEYS, criterionOfFile } from "./package/criterion-of-file.ts";
+export type { EvidenceFile, EvidencePackage } from "./package/evidence-package.ts";
+export { assertPackageIntact, loadEvidencePackage, sha256Hex } from "./package/load-evidence-package.ts";
+export type { Redactor } from "./redact/redactor.ts";
+export { collectSecrets, createRedactor, REDACTED, SECRET_KEY_PATTERN } from "./redact/redactor.ts";

@@ -1,0 +1,4 @@
+export type { VantaConfig } from "./config.ts";
+export { vantaConfigSchema } from "./config.ts";
+export { clearVantaTokenCache } from "./token-cache.ts";
+export { uploadDescription, vanta, vanta as default } from "./vanta-connector.ts";

@@ -1,0 +1,35 @@
+import { ServerPluginError } from "../errors/server-plugin-error.ts";
+
+/**
+ * The export function the plugin calls: the subset of core's `exportEvidence` contract it uses.
+ * It must write a complete package into `output` atomically (`summary.json` with the manifest).
+ */
+export type Exporter = (options: {
+  source: string;
+  from: string;
+  to: string;
+  timeZone?: string;
+  format: "json" | "csv";
+  output: string;
+  ledgers?: readonly string[];
+  anchor?: { hash: string; events: number };
+  now?: () => Date;
+  signal?: AbortSignal;
+}) => Promise<{
+  summary: { integrity: { verified: boolean; chain_head: string | null; total_events: number } };
+  verified: boolean;
+  chainHead: string | null;
+  totalEvents: number;
+}>;
+
+/** `exportEvidence` from `@iddio-compliance/core`, loaded on first use. */
+export const coreExporter: Exporter = async (options) => {
+  const core = (await import("@iddio-compliance/core")) as unknown as { exportEvidence?: Exporter };
+  if (typeof core.exportEvidence !== "function") {
+    throw new ServerPluginError(
+      "EXPORTER_UNAVAILABLE",
+      "@iddio-compliance/core does not export exportEvidence",
+    );
+  }
+  return core.exportEvidence(options);
+};

@@ -1,0 +1,335 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { AuditTailVerifier } from "../audit/audit-tail-verifier.ts";
+import { createCronSchedule } from "../config/cron-schedule.ts";
+import type { ResolvedComplianceConfig } from "../config/resolve-config.ts";
+import type { S3StorageConfig } from "../config/s3-config.ts";
+import type { StorageTarget } from "../config/storage-url.ts";
+import type { Logger } from "../host/logger.ts";
+import { Ledger } from "../ledger/ledger.ts";
+import type { LedgerRecordInput } from "../ledger/ledger-record.ts";
+import { type PluginMetricsSnapshot, renderMetrics } from "../metrics/plugin-metrics.ts";
+import type { ConnectorFactory } from "../outbox/connector-factory.ts";
+import { Outbox } from "../outbox/outbox.ts";
+import type { OutboxConnector, PackageLoader } from "../outbox/outbox-types.ts";
+import { dateInZone } from "../scheduler/calendar.ts";
+import { ExportScheduler } from "../scheduler/export-scheduler.ts";
+import { ExportStateStore } from "../scheduler/export-state.ts";
+import { periodKey } from "../scheduler/period.ts";
+import type { EvidenceStorage } from "../storage/evidence-storage.ts";
+import { applyRetention } from "../storage/retention.ts";
+import type { BackoffOptions } from "../util/backoff.ts";
+import { type Clock, formatTimestamp } from "../util/clock.ts";
+import { runExportJob } from "./export-job.ts";
+import type { Exporter } from "./exporter.ts";
+
+/** What the runtime is built from besides the config. */
+export interface RuntimeDeps {
+  exporter: Exporter;
+  clock: Clock;
+  connectorFactory: ConnectorFactory;
+  loadPackage: PackageLoader;
+  createStorage(target: StorageTarget, s3: S3StorageConfig): EvidenceStorage;
+  redact(text: string): string;
+  logger: Logger;
+  retry?: BackoffOptions | undefined;
+}
+
+/** Health as `/healthz` reports it. */
+export interface PluginHealth {
+  status: "ok" | "closing";
+  /** Last successful export (ISO 8601), or `null`. */
+  last_success_at: string | null;
+  /** Period being exported now, `<from>_<to>`, or `null`. */
+  exporting: string | null;
+  pending_pushes: number;
+  tamper_alerts: number;
+}
+
+/** The running plugin: ledger, storage, scheduler, outbox and tail verifier for one config. */
+export class ComplianceRuntime {
+  readonly #deps: RuntimeDeps;
+  #config: ResolvedComplianceConfig;
+  readonly #ledger: Ledger;
+  readonly #recorded: Set<string>;
+  readonly #outbox: Outbox;
+  readonly #tail = new AuditTailVerifier();
+  #storage: EvidenceStorage | undefined;
+  #connectors = new Map<string, OutboxConnector>();
+  #connectorAbort = new AbortController();
+  #scheduler: ExportScheduler | undefined;
+  #closing = false;
+  #m = {
+    exportsTotal: 0,
+    exportFailuresTotal: 0,
+    lastExportVerified: null as boolean | null,
+    tamperAlerts: 0,
+    retentionDeletions: 0,
+  };
+
+  private constructor(
+    config: ResolvedComplianceConfig,
+    deps: RuntimeDeps,
+    ledger: Ledger,
+    recorded: Set<string>,
+  ) {
+    this.#config = config;
+    this.#recorded = recorded;
+    this.#deps = deps;
+    this.#ledger = ledger;
+    this.#outbox = new Outbox({
+      dir: join(config.stateDir, "outbox"),
+      storage: () => this.#storage,
+      connectors: () => this.#connectors,
+      loadPackage: deps.loadPackage,
+      clock: deps.clock,
+      logger: deps.logger,
+      redact: deps.redact,
+      retry: deps.retry,
+      onDelivered: async (push, sha) => {
+        const [from, to] = push.package.split("_");
+        await this.#append({
+          event: "push.delivered",
+          period_from: from,
+          period_to: to,
+          connector: push.connector,
+          package_sha256: sha,
+        });
+      },
+      onFailed: async (push) => {
+        const [from, to] = push.package.split("_");
+        await this.#append({
+          event: "push.failed",
+          period_from: from,
+          period_to: to,
+          connector: push.connector,
+          attempt: push.attempts,
+          error: push.last_error ?? "",
+        });
+      },
+    });
+  }
+
+  /** Opens the ledger and builds storage and connectors; nothing runs until {@link start}. */
+  static async open(config: ResolvedComplianceConfig, deps: RuntimeDeps): Promise<ComplianceRuntime> {
+    await mkdir(config.stateDir, { recursive: true });
+    // A crash mid-export leaves a staging folder; nothing in it was ever visible in storage.
+    await rm(join(config.stateDir, "staging"), { recursive: true, force: true });
+    const recorded = new Set<string>();
+    const ledger = await Ledger.open(join(config.stateDir, "ledger.jsonl"), {
+      logger: deps.logger,
+      onRecord: (entry) => {
+        if (entry.event === "export.completed") recorded.add(`${entry.period_from}_${entry.period_to}`);
+      },
+    });
+    const runtime = new ComplianceRuntime(config, deps, ledger, recorded);
+    runtime.#m.tamperAlerts += ledger.findings.filter((f) => f.kind !== "truncated_tail").length;
+    await runtime.#configure(config);
+    return runtime;
+  }
+
+  get config(): ResolvedComplianceConfig {
+    return this.#config;
+  }
+
+  /** The ledger file (passed to exports as `ledgers`). */
+  get ledgerPath(): string {
+    return this.#ledger.path;
+  }
+
+  async #configure(config: ResolvedComplianceConfig): Promise<void> {
+    const ae = config.autoExport;
+    this.#storage = ae ? this.#deps.createStorage(ae.storage, ae.s3) : undefined;
+    this.#connectorAbort = new AbortController();
+    const list = await this.#deps.connectorFactory(config.connectors, {
+      logger: this.#deps.logger,
+      signal: this.#connectorAbort.signal,
+    });
+    this.#connectors = new Map(list.map((c) => [c.name, c]));
+    this.#scheduler = ae?.enabled && this.#storage ? this.#createScheduler(config, this.#storage) : undefined;
+  }
+
+  #createScheduler(config: ResolvedComplianceConfig, storage: EvidenceStorage): ExportScheduler {
+    const ae = config.autoExport;
+    if (!ae) throw new Error("unreachable: no auto_export");
+    const { clock, logger } = this.#deps;
+    return new ExportScheduler({
+      schedule: createCronSchedule(ae.schedule, ae.timeZone),
+      period: ae.period,
+      retentionMonths: ae.retentionMonths,
+      state: new ExportStateStore(join(config.stateDir, "export-state.json")),
+      clock,
+      logger,
+      retry: this.#deps.retry,
+      run: async (period, run) => {
+        const result = await runExportJob(
+          {
+            source: config.source,
+            autoExport: ae,
+            storage,
+            ledger: this.#ledger,
+            exporter: this.#deps.exporter,
+            clock,
+            logger,
+            stagingDir: join(config.stateDir, "staging"),
+            recorded: this.#recorded,
+            enqueue: (key) => this.#outbox.enqueue(key, [...this.#connectors.keys()]),
+          },
+          period,
+          run,
+        );
+        this.#m.lastExportVerified = result.verified;
+        return result;
+      },
+      onSuccess: async () => {
+        this.#m.exportsTotal++;
+        await this.#retention();
+      },
+      onFailure: async (period, attempt, error) => {
+        this.#m.exportFailuresTotal++;
+        await this.#append({
+          event: "export.failed",
+          period_from: period.from,
+          period_to: period.to,
+          attempt,
+          error: this.#deps.redact((error as Error).message ?? String(error)),
+        });
+      },
+    });
+  }
+
+  async #retention(): Promise<void> {
+    const ae = this.#config.autoExport;
+    const storage = this.#storage;
+    if (!ae?.retentionMonths || !storage) return;
+    await applyRetention({
+      storage,
+      months: ae.retentionMonths,
+      today: dateInZone(this.#deps.clock.now(), ae.timeZone),
+      onDeleted: async (period) => {
+        this.#m.retentionDeletions++;
+        this.#deps.logger.info("retention: deleted package", {
+          period: periodKey(period),
+          location: storage.location,
+        });
+        await this.#append({
+          event: "export.deleted",
+          period_from: period.from,
+          period_to: period.to,
+          location: storage.location,
+        });
+      },
+    });
+  }
+
+  async #append(record: { event: string; timestamp?: unknown; [field: string]: unknown }): Promise<void> {
+    const timestamp =
+      typeof record.timestamp === "string" ? record.timestamp : formatTimestamp(this.#deps.clock.now());
+    await this.#ledger.append({ ...record, timestamp } satisfies LedgerRecordInput);
+  }
+
+  /** Recovers storage, runs retention, starts the outbox and the scheduler (catch-up first). */
+  async start(): Promise<void> {
+    await this.#storage?.recover();
+    await this.#outbox.start();
+    if (this.#scheduler) {
+      await this.#retention().catch((error: unknown) =>
+        this.#deps.logger.error("retention failed", { error: (error as Error).message }),
+      );
+      await this.#scheduler.start();
+    }
+  }
+
+  /** Appends a lifecycle record to the ledger. */
+  async record(kind: string, state: object): Promise<void> {
+    await this.#append({ ...(state as Record<string, unknown>), event: kind });
+  }
+
+  /** Verifies appended audit lines; each problem is logged as an alert and counted at once. */
+  audit(lines: readonly string[], file?: string): void {
+    for (const alert of this.#tail.feed(lines, file)) {
+      this.#m.tamperAlerts++;
+      this.#deps.logger.error(`audit log alert: ${alert.kind}`, {
+        kind: alert.kind,
+        file: alert.file,
+        line: alert.line,
+      });
+    }
+  }
+
+  /** Applies a new config; the export in flight completes first. */
+  async reload(config: ResolvedComplianceConfig): Promise<void> {
+    if (config.stateDir !== this.#config.stateDir) {
+      this.#deps.logger.warn("config reload: state_dir changes take effect on restart", {
+        state_dir: this.#config.stateDir,
+      });
+      config = { ...config, stateDir: this.#config.stateDir };
+    }
+    await this.#scheduler?.stop();
+    await this.#disposeConnectors();
+    this.#config = config;
+    await this.#configure(config);
+    await this.#storage?.recover();
+    await this.#scheduler?.start();
+    this.#outbox.trigger();
+  }
+
+  async #disposeConnectors(): Promise<void> {
+    this.#connectorAbort.abort();
+    for (const connector of this.#connectors.values()) await connector.dispose?.();
+  }
+
+  /** Drains: the export and push in flight complete unless `signal` aborts them; then files close. */
+  async close(signal?: AbortSignal): Promise<void> {
+    this.#closing = true;
+    await this.#scheduler?.stop(signal);
+    await this.#outbox.stop(signal);
+    await this.#disposeConnectors();
+    await this.#ledger.close();
+    (this.#storage as { destroy?: () => void } | undefined)?.destroy?.();
+  }
+
+  /** Resolves when no export or push is running or queued. */
+  async whenIdle(): Promise<void> {
+    await this.#scheduler?.whenIdle();
+    await this.#outbox.whenIdle();
+  }
+
+  snapshot(): PluginMetricsSnapshot {
+    const state = this.#scheduler?.state;
+    const outbox = this.#outbox.stats;
+    return {
+      lastSuccessSeconds: state?.last_success_at ? Date.parse(state.last_success_at) / 1000 : null,
+      lastDurationSeconds: state?.last_duration_ms != null ? state.last_duration_ms / 1000 : null,
+      exportFailuresTotal: this.#m.exportFailuresTotal,
+      exportsTotal: this.#m.exportsTotal,
+      lastExportVerified: this.#m.lastExportVerified,
+      auditChainVerified: this.#tail.lines > 0 ? this.#tail.alerts === 0 : null,
+      tamperAlertsTotal: this.#m.tamperAlerts,
+      auditLinesTotal: this.#tail.lines,
+      pendingPushes: outbox.pending,
+      failingPushes: outbox.failing,
+      pushFailuresTotal: outbox.failuresTotal,
+      pushesDeliveredTotal: outbox.deliveredTotal,
+      ledgerVerified: this.#ledger.verified,
+      ledgerRecords: this.#ledger.events,
+      retentionDeletionsTotal: this.#m.retentionDeletions,
+    };
+  }
+
+  metrics(): string {
+    return renderMetrics(this.snapshot());
+  }
+
+  health(): PluginHealth {
+    const state = this.#scheduler?.state;
+    const inFlight = this.#scheduler?.inFlight;
+    return {
+      status: this.#closing ? "closing" : "ok",
+      last_success_at: state?.last_success_at ?? null,
+      exporting: inFlight ? periodKey(inFlight) : null,
+      pending_pushes: this.#outbox.stats.pending,
+      tamper_alerts: this.#m.tamperAlerts,
+    };
+  }
+}

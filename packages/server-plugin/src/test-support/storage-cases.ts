@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { loadEvidencePackage } from "@iddio-compliance/connector-sdk";
+import type { EvidenceStorage } from "../storage/evidence-storage.ts";
+import { applyRetention } from "../storage/retention.ts";
+import { testExporter } from "./test-exporter.ts";
+
+/** One storage backend under test. */
+export interface StorageBackend {
+  /** A storage rooted at its own location `name`. */
+  make(name: string): EvidenceStorage;
+  /** Writes one raw file of a package, bypassing the storage (an interrupted upload). */
+  writeRaw(name: string, key: string, file: string, bytes: Uint8Array): Promise<void>;
+}
+
+let built = 0;
+async function buildPackage(work: string, from: string, to: string): Promise<string> {
+  await mkdir(work, { recursive: true });
+  const out = join(work, `built-${process.pid}-${built++}`);
+  await testExporter()({ source: "x", from, to, format: "json", output: out });
+  return out;
+}
+
+/**
+ * The storage conformance cases, as plain functions that throw on failure, so the same cases run
+ * in vitest (file://) and in a child process (s3://, see storage-suite-child.ts).
+ */
+export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: string) => Promise<void>> = {
+  "stores a package summary-last and reports it complete": async (b, work) => {
+    const storage = b.make("put");
+    await storage.recover();
+    assert.deepEqual(await storage.check("2026-01-01_2026-01-31"), { state: "absent" });
+    await storage.put("2026-01-01_2026-01-31", await buildPackage(work, "2026-01-01", "2026-01-31"));
+    assert.equal((await storage.check("2026-01-01_2026-01-31")).state, "complete");
+    assert.deepEqual(await storage.list(), ["2026-01-01_2026-01-31"]);
+    const opened = await storage.open("2026-01-01_2026-01-31");
+    assert.equal((await loadEvidencePackage(opened.dir)).files.length, 6);
+    await opened.release();
+  },
+  "treats a package without its summary, or whose file differs from the manifest, as incomplete": async (
+    b,
+    work,
+  ) => {
+    const storage = b.make("marker");
+    const key = "2026-02-01_2026-02-28";
+    const dir = await buildPackage(work, "2026-02-01", "2026-02-28");
+    await b.writeRaw("marker", key, "cc6.1-access-controls.json", Buffer.from("{}"));
+    assert.deepEqual(await storage.check(key), { state: "incomplete", reason: "no summary.json" });
+    await b.writeRaw("marker", key, "summary.json", await readFile(join(dir, "summary.json")));
+    const check = await storage.check(key);
+    assert.equal(check.state, "incomplete");
+    assert.match(
+      (check as { reason: string }).reason,
+      /^cc6\.1-access-controls\.json has 2 bytes, manifest says \d+$/,
+    );
+    await storage.delete(key);
+    assert.deepEqual(await storage.check(key), { state: "absent" });
+    await storage.put(key, dir);
+    assert.equal((await storage.check(key)).state, "complete");
+  },
+  "refuses to store a package that does not match its manifest": async (b, work) => {
+    const storage = b.make("refuse");
+    const dir = await buildPackage(work, "2026-03-01", "2026-03-31");
+    const { writeFile } = await import("node:fs/promises");
+    await writeFile(join(dir, "cc7.2-monitoring-evidence.json"), "tampered");
+    await assert.rejects(storage.put("2026-03-01_2026-03-31", dir), { code: "PACKAGE_INVALID" });
+    assert.deepEqual(await storage.list(), []);
+  },
+  "deletes whole packages that ended before the retention window and nothing else": async (b, work) => {
+    const storage = b.make("retention");
+    const neighbour = b.make("retention-neighbour");
+    for (const [from, to] of [
+      ["2025-01-01", "2025-03-31"],
+      ["2025-04-01", "2025-04-30"],
+      ["2025-05-01", "2025-05-31"],
+    ] as const) {
+      await storage.put(`${from}_${to}`, await buildPackage(work, from, to));
+    }
+    await neighbour.put("2025-01-01_2025-03-31", await buildPackage(work, "2025-01-01", "2025-03-31"));
+    await b.writeRaw("retention", "2024-01-01_2024-01-31", "notes.txt", Buffer.from("x"));
+    const deleted: string[] = [];
+    const result = await applyRetention({
+      storage,
+      months: 12,
+      today: "2026-05-15",
+      onDeleted: async (p) => void deleted.push(p.from),
+    });
+    assert.deepEqual(
+      result.map((p) => p.to),
+      ["2024-01-31", "2025-03-31", "2025-04-30"],
+    );
+    assert.deepEqual(deleted, ["2024-01-01", "2025-01-01", "2025-04-01"]);
+    assert.deepEqual(await storage.list(), ["2025-05-01_2025-05-31"]);
+    assert.deepEqual(await neighbour.list(), ["2025-01-01_2025-03-31"]);
+    assert.equal((await neighbour.check("2025-01-01_2025-03-31")).state, "complete");
+  },
+};
