@@ -149,6 +149,24 @@ describe("iddio-compliance verify-package", () => {
   });
 });
 
+describe("iddio-compliance sample", () => {
+  it("writes a seeded iddio home whose chain verifies and whose quarter exports", async () => {
+    const home = join(tmp(), "home");
+    const r = await runCli(["sample", "--output", home, "--events", "800", "--seed", "42"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/command events/);
+    expect((await runCli(["verify", "--source", home])).code).toBe(0);
+    const e = await runCli(["export", "--source", home, "--from", "2026-01-01", "--to", "2026-03-31", "--output", join(tmp(), "ev")]);
+    expect(e.code).toBe(0);
+  });
+
+  it("rejects a non-numeric --events with a message naming the flag", async () => {
+    const r = await runCli(["sample", "--output", join(tmp(), "h"), "--events", "many"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--events: "many"');
+  });
+});
+
 describe("iddio-compliance", () => {
   it("has --help for every command", async () => {
     for (const command of ["export", "verify", "verify-package", "push", "serve", "sample"]) {

@@ -40,7 +40,7 @@ export const sampleCommand: Command = async (argv, io) => {
   return 0;
 };
 
-function describe(result: unknown): string {
-  const r = result as { events?: number; files?: unknown[] } | undefined;
-  return typeof r?.events === "number" ? ` (${r.events.toLocaleString("en-US")} events)` : "";
+function describe(result: { commandEvents: number; lifecycleRecords: number; logFiles: readonly string[] }): string {
+  const n = (v: number) => v.toLocaleString("en-US");
+  return ` (${n(result.commandEvents)} command events, ${n(result.lifecycleRecords)} lifecycle records in ${result.logFiles.length} log file(s))`;
 }

@@ -165,7 +165,8 @@ export class CredentialLifecycleMapper implements Mapper<unknown> {
       });
       const certList = [...agent.certs.values()].sort((a, b) => a.order - b.order);
       const fileFp = currentFile.get(name)?.fingerprint;
-      const current = fileFp ?? certList.filter((c) => !c.revoked).at(-1)?.fingerprint;
+      // The newest certificate is the agent's current one, even when it was revoked: older ones were superseded.
+      const current = fileFp ?? certList.at(-1)?.fingerprint;
       const certificates = certList.map((c) => {
         const status = certStatus(c, c.fingerprint === current, refMs);
         if (c.fingerprint === current && (status === "expiring" || status === "expired")) {
