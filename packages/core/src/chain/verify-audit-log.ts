@@ -1,12 +1,13 @@
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
 import type { ChainAnchor, ExportProgress } from "../export/export-options.ts";
-import { discoverAuditFiles } from "../sources/discover-audit-files.ts";
+import type { AuditLineSource } from "../sources/audit-line-source.ts";
+import { jsonlSource } from "../sources/jsonl-source.ts";
 import { readAuditChain } from "../sources/read-audit-chain.ts";
 
 /** Options of {@link verifyAuditLog}. */
 export interface VerifyAuditLogOptions {
-  /** An iddio home, a folder of `audit*.jsonl(.gz)` files, or one JSONL file (a ledger too). */
-  source: string;
+  /** An iddio home, a folder of `audit*.jsonl(.gz)` files, one JSONL file (a ledger too), or another {@link AuditLineSource}. */
+  source: string | AuditLineSource;
   anchor?: ChainAnchor;
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
@@ -19,7 +20,6 @@ export interface VerifyAuditLogOptions {
  * throws only when the source cannot be found or read.
  */
 export async function verifyAuditLog(options: VerifyAuditLogOptions): Promise<AuditLogIntegrity> {
-  const source = discoverAuditFiles(options.source);
-  const { source: _source, ...rest } = options;
-  return readAuditChain(source.files, null, rest);
+  const { source, ...rest } = options;
+  return readAuditChain(typeof source === "string" ? jsonlSource(source) : source, null, rest);
 }

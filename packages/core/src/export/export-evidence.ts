@@ -9,7 +9,7 @@ import { AuthorizationChangesMapper } from "../mappers/cc6-3-authorization-chang
 import { MonitoringEvidenceMapper } from "../mappers/cc7-2-monitoring-evidence.ts";
 import type { MapperContext } from "../mappers/mapper-context.ts";
 import { PolicyTrail } from "../mappers/policy-trail.ts";
-import { discoverAuditFiles } from "../sources/discover-audit-files.ts";
+import { jsonlSource } from "../sources/jsonl-source.ts";
 import { readAuditChain } from "../sources/read-audit-chain.ts";
 import { readHomeInputs } from "../sources/read-home-inputs.ts";
 import { LocalDates, makePeriod } from "../time/period.ts";
@@ -33,8 +33,9 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     throw new ComplianceError("INVALID_OPTION", `--format: unknown format "${String(options.format)}" (expected json or csv)`, { subject: "--format" });
   }
   const period = makePeriod(options.from, options.to, options.timeZone ?? "UTC");
-  const source = discoverAuditFiles(options.source);
-  const inputs = readHomeInputs(source.home);
+  const source = typeof options.source === "string" ? jsonlSource(options.source) : options.source;
+  const home = options.home ?? source.home;
+  const inputs = home === null ? emptyInputs() : readHomeInputs(home);
   const now = (options.now ?? (() => new Date()))();
   const output = resolve(options.output);
   const dir = AtomicDir.create(output);
@@ -52,19 +53,18 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       now: () => now,
     };
-    const integrity = await readAuditChain(source.files, dispatch.consume, { ...readOptions, ...(options.anchor ? { anchor: options.anchor } : {}) });
+    const integrity = await readAuditChain(source, dispatch.consume, { ...readOptions, ...(options.anchor ? { anchor: options.anchor } : {}) });
     if (integrity.total_events === 0 && Object.keys(integrity.finding_counts).length === 0) {
-      throw new ComplianceError("SOURCE_EMPTY", `the audit log in "${options.source}" holds no events`, { subject: options.source });
+      throw new ComplianceError("SOURCE_EMPTY", `the audit log in "${source.location}" holds no events`, { subject: source.location });
     }
     for (const ledger of options.ledgers ?? []) {
-      const ledgerSource = discoverAuditFiles(ledger);
-      mergeLedger(integrity, await readAuditChain(ledgerSource.files, dispatch.consume, readOptions));
+      mergeLedger(integrity, await readAuditChain(jsonlSource(ledger), dispatch.consume, readOptions));
     }
     if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
 
     const docs = { cc61: cc61.finish(), cc62: cc62.finish(), cc63: cc63.finish(), cc72: await cc72.finish(integrity), integrity };
     const manifest: ManifestEntry[] = options.format === "json" ? await writeJsonPackage(dir.staging, docs) : await writeCsvPackage(dir.staging, docs);
-    const sourceInfo = { type: "jsonl" as const, location: options.source, org_id: null };
+    const sourceInfo = { type: source.type, location: source.location, org_id: source.orgId };
     let summary = buildSummary({ docs, format: options.format, period, source: sourceInfo, generatedAt: now, unrecognised: dispatch.unrecognised, manifest });
     if (options.format === "csv") {
       const sink = new FileSink(join(dir.staging, "summary.csv"));
@@ -84,6 +84,10 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
   }
+}
+
+function emptyInputs() {
+  return { home: "", policy: null, tokens: null, agentCerts: null, proxyCert: null, recordings: null };
 }
 
 /** Adds a ledger's verification to the audit log's: its files and findings, and its verdict. */

@@ -1,4 +1,5 @@
 import type { EvidenceSummary } from "@iddio-compliance/schema";
+import type { AuditLineSource } from "../sources/audit-line-source.ts";
 
 /** Progress of a long export or verification, reported about every 64 MiB or 250 ms. */
 export interface ExportProgress {
@@ -20,8 +21,10 @@ export interface ChainAnchor {
 
 /** Options of {@link exportEvidence}. */
 export interface ExportEvidenceOptions {
-  /** An iddio home, a folder of `audit*.jsonl(.gz)` files, or one audit log file. */
-  source: string;
+  /** An iddio home, a folder of `audit*.jsonl(.gz)` files, one audit log file, or another {@link AuditLineSource} (PostgreSQL). */
+  source: string | AuditLineSource;
+  /** The iddio home for policy.yaml, tokens.yaml, certificates and recordings. @default the source's own home */
+  home?: string;
   /** First day of the period, `YYYY-MM-DD`, inclusive. */
   from: string;
   /** Last day of the period, `YYYY-MM-DD`, inclusive (its whole day). */
