@@ -33,7 +33,7 @@ function home(events: number): string {
   if (existsSync(join(dir, ".complete"))) return dir;
   rmSync(dir, { recursive: true, force: true });
   console.error(`bench: generating ${events.toLocaleString("en-US")} events in ${dir} (cached for next time)…`);
-  const r = spawnSync(process.execPath, [CLI, "sample", "--output", dir, "--events", String(events), "--seed", "7"], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, [CLI, "sample", "--output", dir, "--events", String(events), "--seed", "7", "--plain"], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 2);
   spawnSync("touch", [join(dir, ".complete")]);
   return dir;

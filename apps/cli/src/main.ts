@@ -54,8 +54,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stderr.write(`iddio-compliance ${name}: ${sanitizeTerminal(error.message)}\nRun 'iddio-compliance ${name} --help' for usage.\n`);
       return 2;
     }
-    if (isComplianceError(error)) {
-      io.stderr.write(`${sanitizeTerminal(error.message)}\n`);
+    // Errors of our own packages (coded, message prefixed "[iddio-compliance]") name their file,
+    // flag or key already: print them as they are, without a stack.
+    if (isComplianceError(error) || (error instanceof Error && error.message.startsWith("[iddio-compliance]"))) {
+      io.stderr.write(`${sanitizeTerminal((error as Error).message)}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

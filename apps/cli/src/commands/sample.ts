@@ -14,6 +14,7 @@ Options:
   --seed S       seed; the same seed writes the same bytes (default 1)
   --from DATE    first day of traffic (default 2026-01-01)
   --to DATE      last day of traffic (default 2026-03-31)
+  --plain        leave rotated files uncompressed (default: gzip them, as iddio rotation would)
 `;
 
 /** `iddio-compliance sample`. */
@@ -24,6 +25,7 @@ export const sampleCommand: Command = async (argv, io) => {
     seed: { type: "string", default: "1" },
     from: { type: "string", default: "2026-01-01" },
     to: { type: "string", default: "2026-03-31" },
+    plain: { type: "boolean", default: false },
   });
   if (values.help) {
     io.stdout.write(SAMPLE_HELP);
@@ -35,7 +37,7 @@ export const sampleCommand: Command = async (argv, io) => {
   const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
   // Loaded on demand: the other commands never pay for the simulator.
   const { generateHome } = await import("@iddio-compliance/simulator");
-  const result = await generateHome({ seed, outDir, events, from: values.from, to: values.to });
+  const result = await generateHome({ seed, outDir, events, from: values.from, to: values.to, gzipRotated: !values.plain });
   io.stdout.write(`wrote a sample iddio home to ${values.output}${describe(result)}\n`);
   return 0;
 };

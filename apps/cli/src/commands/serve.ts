@@ -6,6 +6,7 @@ import { connectorFactory, type Logger, startSidecar } from "@iddio-compliance/s
 import type { CliIo, Command } from "../cli-io.ts";
 import { parseFlags, required } from "../parse-flags.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
+import { UsageError } from "../usage-error.ts";
 
 export const SERVE_HELP = `Usage: iddio-compliance serve --config server.yaml [--listen HOST:PORT] [--verbose]
 
@@ -41,13 +42,23 @@ export const serveCommand: Command = async (argv, io) => {
   }
   const configPath = resolve(io.cwd, required(values.config, "--config"));
   const logger = stderrLogger(io, values.verbose);
-  const sidecar = await startSidecar({
-    configPath,
-    env: io.env,
-    logger,
-    connectors: connectorFactory({ vanta, drata, webhook }),
-    ...(values.listen ? { listen: values.listen } : {}),
-  });
+  let sidecar: Awaited<ReturnType<typeof startSidecar>>;
+  try {
+    sidecar = await startSidecar({
+      configPath,
+      env: io.env,
+      logger,
+      connectors: connectorFactory({ vanta, drata, webhook }),
+      ...(values.listen ? { listen: values.listen } : {}),
+    });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
+    if (e.code === "EADDRINUSE" || e.code === "EACCES") {
+      const flag = values.listen ? "--listen" : "compliance.listen";
+      throw new UsageError(`${flag}: cannot listen on ${e.address ?? ""}:${e.port ?? ""} (${e.code === "EADDRINUSE" ? "address already in use" : "permission denied"})`);
+    }
+    throw error;
+  }
   logger.info(`serving /healthz and /metrics on ${sidecar.url}`);
   await sidecar.closed;
   return 0;

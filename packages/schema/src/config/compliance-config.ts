@@ -46,6 +46,12 @@ export const complianceConfigSchema = z.object({
       period: z.enum(["previous_month", "previous_quarter", "previous_day", "since_last_export"]).default("previous_month"),
       format: z.enum(["json", "csv"]).default("json"),
       retention: z.int().positive().optional(),
+      /** On a fresh install, export every period from this date on (catch-up of history) instead of starting at the next fire. */
+      backfill_from: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD")
+        .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "not a calendar date")
+        .optional(),
       storage: z.string().min(1),
       s3: s3StorageConfigSchema.optional(),
       timezone: z.string().optional(),

@@ -28,6 +28,8 @@ export interface ResolvedAutoExport {
   format: "json" | "csv";
   /** Months of packages to keep; `undefined` keeps everything. */
   retentionMonths: number | undefined;
+  /** `auto_export.backfill_from`: on a fresh state, periods from this date on are owed. */
+  backfillFrom: string | undefined;
   storage: StorageTarget;
   /** Redacted storage URL for logs and the ledger. */
   storageUrl: string;
@@ -148,6 +150,7 @@ export function resolveComplianceConfig(
       period: ae.period,
       format: ae.format,
       retentionMonths: ae.retention,
+      backfillFrom: ae.backfill_from,
       storage,
       storageUrl:
         storage.kind === "s3" ? `s3://${storage.bucket}/${storage.prefix}` : `file://${storage.dir}`,

@@ -9,7 +9,9 @@ export type StorageTarget =
 
 /** Parses `s3://bucket/prefix/` or `file:///dir/`; returns a message instead when it cannot. */
 export function parseStorageUrl(value: string): StorageTarget | { error: string } {
-  const expected = "expected s3://bucket/prefix/ or file:///absolute/dir/";
+  const expected = "expected s3://bucket/prefix/, file:///absolute/dir/ or a folder path";
+  // A plain path (no scheme) is a local folder, resolved against the working directory.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return { kind: "file", dir: expandPath(value) };
   let url: URL;
   try {
     url = new URL(value);

@@ -157,6 +157,7 @@ export class ComplianceRuntime {
       schedule: createCronSchedule(ae.schedule, ae.timeZone),
       period: ae.period,
       retentionMonths: ae.retentionMonths,
+      backfillFrom: ae.backfillFrom,
       state: new ExportStateStore(join(config.stateDir, "export-state.json")),
       clock,
       logger,

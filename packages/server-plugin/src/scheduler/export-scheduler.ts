@@ -1,3 +1,4 @@
+import { owedSince } from "./owed-since.ts";
 import type { CronSchedule } from "../config/cron-schedule.ts";
 import type { PeriodKind } from "../config/resolve-config.ts";
 import type { Logger } from "../host/logger.ts";
@@ -24,6 +25,8 @@ export interface ExportSchedulerOptions {
   period: PeriodKind;
   /** Months of retention; periods already past it are not caught up. */
   retentionMonths?: number | undefined;
+  /** Periods from this date (in the schedule's zone) on are owed, even those before the first start. */
+  backfillFrom?: string | undefined;
   state: ExportStateStore;
   clock: Clock;
   logger: Logger;
@@ -140,7 +143,7 @@ export class ExportScheduler {
         kind: o.period,
         schedule: o.schedule,
         now,
-        initializedAt: new Date(state.initialized_at),
+        initializedAt: owedSince(state.initialized_at, o.backfillFrom, o.schedule.timeZone),
         lastCompleted: state.last_completed,
         notBefore:
           o.retentionMonths === undefined
