@@ -1,8 +1,16 @@
 import { isUtf8 } from "node:buffer";
 import type { AuditLogIntegrity, ChainFinding } from "@iddio-compliance/schema";
 import type { ChainAnchor } from "../export/export-options.ts";
+import type { BlockScan } from "./scan-block.ts";
 import { locateHash } from "./locate-hash.ts";
 import { sha256HexOfParts } from "./sha256.ts";
+
+/** The byte-scan's precomputed hash verdict for one line (see `scanBlock`). */
+export interface LineHash {
+  status: 0 | 1 | 2 | 3;
+  valueStart: number;
+  blank: string | null;
+}
 
 /** How the writer hashed: with `"hash":""` in place, or with the member left out. */
 export type HashMode = "blank" | "omit";
@@ -92,7 +100,7 @@ export class ChainVerifier {
    * newline after it; `newestFile` says whether that file is the live end of the log. Returns the
    * parsed object for mappers, or `null` when the line is not a usable record.
    */
-  verifyLine(line: Buffer, lineNo: number, incompleteTail = false, newestFile = true): Record<string, unknown> | null {
+  verifyLine(line: Buffer, lineNo: number, incompleteTail = false, newestFile = true, pre?: LineHash): Record<string, unknown> | null {
     const file = this.#current;
     if (!file) throw new Error("ChainVerifier: verifyLine called without beginFile");
     const at = { file: file.path, line: lineNo };
@@ -134,6 +142,61 @@ export class ChainVerifier {
       return null;
     }
 
+    // Events up to a trusted checkpoint are not re-hashed.
+    if (this.#anchorState !== "pending") this.#checkHash(line, span, hash, at, pre !== undefined && pre.valueStart === span.valueStart ? pre : undefined);
+    this.#accept(file, hash, prev, at);
+    this.#checkTime(record.timestamp, at);
+    return record;
+  }
+
+  /**
+   * Verifies line `index` of a scanned block (see `scanBlock`) without its bytes: the hash was
+   * computed by the scan, `hash`/`prev_hash`/`timestamp` were located by bytes. Lines the scan
+   * could not read (status 3) go through {@link verifyLine} with their copied bytes.
+   */
+  verifyScanned(bytes: Buffer, scan: BlockScan, index: number, lineNo: number): void {
+    const file = this.#current;
+    if (!file) throw new Error("ChainVerifier: verifyScanned called without beginFile");
+    const status = scan.status[index] as number;
+    if (status === 3) {
+      const from = scan.lineStart[index] as number;
+      let to = bytes.indexOf(0x0a, from);
+      if (to > from && bytes[to - 1] === 0x0d) to--;
+      this.verifyLine(bytes.subarray(from, to), lineNo);
+      return;
+    }
+    const at = { file: file.path, line: lineNo };
+    const hashAt = scan.hashAt[index] as number;
+    const hash = bytes.toString("latin1", hashAt, hashAt + 64);
+    const prev = bytes.toString("latin1", scan.prevAt[index] as number, scan.prevEnd[index] as number);
+    if (this.#anchorState !== "pending") this.#judgeHash(status as 0 | 1 | 2, scan.blanks[index] ?? null, hash, at);
+    this.#accept(file, hash, prev, at);
+    this.#checkTimeMs(scan.times[index] as number, at);
+  }
+
+  #checkHash(line: Buffer, span: ReturnType<typeof locateHash> & object, stored: string, at: { file: string; line: number }, pre?: LineHash): void {
+    // A precomputed result (the byte scan, maybe in a worker) for the same member decides without hashing again.
+    if (pre && pre.status !== 3) return this.#judgeHash(pre.status, pre.blank, stored, at);
+    const blank = sha256HexOfParts(line.subarray(0, span.valueStart), line.subarray(span.valueEnd));
+    if (blank === stored) return this.#judgeHash(0, null, stored, at);
+    const omit = sha256HexOfParts(line.subarray(0, span.memberStart), line.subarray(span.memberEnd));
+    this.#judgeHash(omit === stored ? 1 : 2, blank, stored, at);
+  }
+
+  /**
+   * Judges a line's hash: status 0 matched with the value blanked, 1 with the member omitted, 2
+   * neither. The writer's mode is taken from the first line that matches one, then held.
+   */
+  #judgeHash(status: 0 | 1 | 2, blank: string | null, stored: string, at: { file: string; line: number }): void {
+    if (this.#mode === null && status <= 1) this.#mode = status === 0 ? "blank" : "omit";
+    const matched = (this.#mode === "blank" && status === 0) || (this.#mode === "omit" && status === 1);
+    if (matched) return;
+    const detail = status <= 1 ? " (hashed with the other recipe than the rest of the chain)" : "";
+    this.#add("hash_mismatch", "error", at, stored, status === 0 ? null : blank, `content does not match its hash (edited)${detail}`);
+  }
+
+  /** Counts a well-formed event, links it, and passes the checkpoint when it is the one. */
+  #accept(file: ChainFileInfo, hash: string, prev: string, at: { file: string; line: number }): void {
     this.#events++;
     file.events++;
     if (file.first_hash === null) {
@@ -141,39 +204,12 @@ export class ChainVerifier {
       file.first_prev_hash = prev;
     }
     file.last_hash = hash;
-
-    const trusted = this.#anchorState === "pending";
-    if (!trusted) this.#checkHash(line, span, hash, at);
     this.#checkLink(prev, hash, at);
     if (this.#anchorState === "pending" && this.#anchor && hash === this.#anchor.hash) {
       this.#anchorState = "passed";
       this.#anchorType = "checkpoint";
       this.#eventsBeforeAnchor = this.#events;
     }
-    this.#checkTime(record.timestamp, at);
-    return record;
-  }
-
-  #checkHash(line: Buffer, span: ReturnType<typeof locateHash> & object, stored: string, at: { file: string; line: number }): void {
-    const blank = () => sha256HexOfParts(line.subarray(0, span.valueStart), line.subarray(span.valueEnd));
-    const omit = () => sha256HexOfParts(line.subarray(0, span.memberStart), line.subarray(span.memberEnd));
-    if (this.#mode === "blank" || this.#mode === "omit") {
-      const actual = this.#mode === "blank" ? blank() : omit();
-      if (actual !== stored) this.#add("hash_mismatch", "error", at, stored, actual, "content does not match its hash (edited)");
-      return;
-    }
-    // The writer's mode is detected from the first line that matches one of them, then held.
-    const b = blank();
-    if (b === stored) {
-      this.#mode = "blank";
-      return;
-    }
-    const o = omit();
-    if (o === stored) {
-      this.#mode = "omit";
-      return;
-    }
-    this.#add("hash_mismatch", "error", at, stored, b, "content does not match its hash (edited)");
   }
 
   #checkLink(prev: string, hash: string, at: { file: string; line: number }): void {
@@ -194,11 +230,13 @@ export class ChainVerifier {
   }
 
   #checkTime(value: unknown, at: { file: string; line: number }): void {
-    if (typeof value !== "string") return;
-    const time = Date.parse(value);
+    if (typeof value === "string") this.#checkTimeMs(Date.parse(value), at);
+  }
+
+  #checkTimeMs(time: number, at: { file: string; line: number }): void {
     if (Number.isNaN(time)) return;
     if (time < this.#lastTime) {
-      this.#add("timestamp_regression", "warning", at, null, value, "timestamp is earlier than the previous event's");
+      this.#add("timestamp_regression", "warning", at, null, new Date(time).toISOString(), "timestamp is earlier than the previous event's");
     }
     this.#lastTime = time;
   }

@@ -2,6 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readAuditChain } from "../sources/read-audit-chain.ts";
+import { jsonlSource } from "../sources/jsonl-source.ts";
 import { verifyAuditLog } from "./verify-audit-log.ts";
 
 const GO = new URL("./fixtures/go/", import.meta.url).pathname;
@@ -99,4 +101,21 @@ describe("verifyAuditLog on the log written by Go's encoding/json", () => {
   it("throws a coded error naming the path when the source does not exist", async () => {
     await expect(verifyAuditLog({ source: "/nonexistent/iddio" })).rejects.toMatchObject({ code: "SOURCE_NOT_FOUND", message: expect.stringContaining("/nonexistent/iddio") });
   });
+});
+
+describe("verifyAuditLog with hashing workers", () => {
+  const files = ["chain.jsonl", "chain-omit.jsonl", "rotated", ...Object.keys(expected)];
+  for (const file of files) {
+    it(`reports the same verdict for ${file} on the main thread, in workers and while mapping`, async () => {
+      const source = join(GO, file);
+      const strip = (v: { verified_at: string }) => ({ ...v, verified_at: "" });
+      const single = strip(await verifyAuditLog({ source, hashThreads: 0 }));
+      const workers = strip(await verifyAuditLog({ source, hashThreads: 2 }));
+      const records: unknown[] = [];
+      const mapping = strip(await readAuditChain(jsonlSource(source), (r) => records.push(r), { hashThreads: 2 }));
+      expect(workers).toEqual(single);
+      expect(mapping).toEqual(single);
+      expect(records.length).toBe(single.total_events);
+    });
+  }
 });

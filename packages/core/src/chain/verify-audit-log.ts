@@ -12,6 +12,8 @@ export interface VerifyAuditLogOptions {
   signal?: AbortSignal;
   onProgress?: (progress: ExportProgress) => void;
   now?: () => Date;
+  /** Hashing worker threads (`0`: main thread only). @default cores, for logs over 16 MB */
+  hashThreads?: number;
 }
 
 /**

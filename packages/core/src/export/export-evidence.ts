@@ -51,6 +51,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     const readOptions = {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.hashThreads !== undefined ? { hashThreads: options.hashThreads } : {}),
       now: () => now,
     };
     const integrity = await readAuditChain(source, dispatch.consume, { ...readOptions, ...(options.anchor ? { anchor: options.anchor } : {}) });

@@ -45,6 +45,8 @@ export interface ExportEvidenceOptions {
   signal?: AbortSignal;
   /** Called with progress while the log is read. */
   onProgress?: (progress: ExportProgress) => void;
+  /** Hashing worker threads (`0`: main thread only). @default cores, for logs over 16 MB */
+  hashThreads?: number;
 }
 
 /** What {@link exportEvidence} produced. */

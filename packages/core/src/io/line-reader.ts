@@ -4,17 +4,23 @@ import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 const NEWLINE = 0x0a;
-/** Read size: large chunks keep per-chunk overhead negligible. */
-const CHUNK_BYTES = 1 << 20;
+/** Read size: large chunks keep per-chunk overhead negligible and give hashing workers big batches. */
+const CHUNK_BYTES = 4 << 20;
 
-/** A batch of complete lines from one file, with the 1-based number of the first. */
+/** A batch of lines of one segment, in order. */
 export interface LineBatch {
-  lines: Buffer[];
+  /** The lines as one contiguous buffer, each followed by `\n` (hashing workers take it as it is). */
+  block?: Buffer;
+  /** The lines without their newline, for sources that produce lines one by one. */
+  lines?: Buffer[];
+  /** 1-based number of the first line (informational: readers of a segment count lines themselves). */
   firstLine: number;
-  /** True for the last batch when the file did not end with a newline: its last line is incomplete. */
+  /** True for the last batch when the file did not end with a newline: its one line is incomplete (`lines[0]`). */
   incompleteTail: boolean;
   /** Bytes of the underlying file consumed so far (compressed bytes for `.gz`). */
   bytesRead: number;
+  /** The caller may move `block.buffer` to a worker: nothing else refers to it. */
+  transferable?: boolean;
 }
 
 /** Size and SHA-256 of the stored file bytes (compressed bytes for `.gz`), known once it is read. */
@@ -24,64 +30,71 @@ export interface FileDigest {
 }
 
 /** Opens a file as a byte stream, decompressing `.gz` on the fly; `digest` sees the stored bytes. */
-function openByteStream(path: string, digest?: Hash): { stream: Readable; raw: Readable & { bytesRead: number } } {
-  const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+function openByteStream(path: string, digest?: Hash, chunkBytes = CHUNK_BYTES): { stream: Readable; raw: Readable & { bytesRead: number } } {
+  const raw = createReadStream(path, { highWaterMark: chunkBytes });
   if (!path.endsWith(".gz")) return { stream: raw, raw };
-  if (digest) raw.on("data", (chunk) => {
-    digest.update(chunk);
-  });
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  if (digest)
+    raw.on("data", (chunk) => {
+      digest.update(chunk);
+    });
+  const gunzip = createGunzip({ chunkSize: chunkBytes });
   raw.on("error", (error) => gunzip.destroy(error));
   return { stream: raw.pipe(gunzip), raw };
 }
 
+/** Splits a block of complete lines (ending in `\n`) into views, one per line. */
+export function splitBlock(block: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  let nl = block.indexOf(NEWLINE, 0);
+  while (nl !== -1) {
+    lines.push(block.subarray(start, nl));
+    start = nl + 1;
+    nl = block.indexOf(NEWLINE, start);
+  }
+  return lines;
+}
+
 /**
- * Splits a file into lines on `0x0a` without decoding, yielding one batch per chunk read. Line
- * buffers are views into the chunk (no copies) except a line that spans chunks. When the
+ * Reads a file (decompressing `.gz`) as blocks of complete lines, one per chunk read, without
+ * decoding or splitting them: a line that spans chunks is yielded as its own small block. When the
  * generator finishes, `digest` holds the stored file's size and SHA-256.
  */
 export async function* readLineBatches(path: string, digest: Partial<FileDigest> = {}): AsyncGenerator<LineBatch> {
   const hash = createHash("sha256");
   const compressed = path.endsWith(".gz");
   const { stream, raw } = openByteStream(path, hash);
-  let carry: Buffer[] = [];
-  let carryBytes = 0;
-  let lineNo = 1;
+  let carry: Buffer | null = null;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     if (!compressed) hash.update(chunk);
-    const lines: Buffer[] = [];
-    const firstLine = lineNo;
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last === -1) {
+      carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
+      continue;
+    }
     let start = 0;
-    let nl = chunk.indexOf(NEWLINE, 0);
-    while (nl !== -1) {
-      if (carryBytes > 0) {
-        carry.push(chunk.subarray(start, nl));
-        lines.push(Buffer.concat(carry, carryBytes + nl - start));
-        carry = [];
-        carryBytes = 0;
-      } else {
-        lines.push(chunk.subarray(start, nl));
-      }
-      start = nl + 1;
-      nl = chunk.indexOf(NEWLINE, start);
+    if (carry) {
+      const first = chunk.indexOf(NEWLINE);
+      yield { block: Buffer.concat([carry, chunk.subarray(0, first + 1)]), firstLine: 0, incompleteTail: false, bytesRead: raw.bytesRead };
+      start = first + 1;
     }
-    if (start < chunk.length) {
-      carry.push(chunk.subarray(start));
-      carryBytes += chunk.length - start;
+    // A file read chunk owns its memory; a gunzip chunk may share it with the next ones.
+    const owned = !compressed && chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length;
+    carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
+    if (start <= last) {
+      yield { block: chunk.subarray(start, last + 1), firstLine: 0, incompleteTail: false, bytesRead: raw.bytesRead, transferable: owned };
     }
-    lineNo += lines.length;
-    if (lines.length > 0) yield { lines, firstLine, incompleteTail: false, bytesRead: raw.bytesRead };
   }
   digest.bytes = raw.bytesRead;
   digest.sha256 = hash.digest("hex");
-  if (carryBytes > 0) {
-    yield { lines: [Buffer.concat(carry, carryBytes)], firstLine: lineNo, incompleteTail: true, bytesRead: raw.bytesRead };
+  if (carry && carry.length > 0) {
+    yield { lines: [carry], firstLine: 0, incompleteTail: true, bytesRead: raw.bytesRead };
   }
 }
 
 /** Reads the first line of a file (decompressing `.gz`), or `null` for an empty file. */
 export async function readFirstLine(path: string, maxBytes = 16 << 20): Promise<Buffer | null> {
-  const { stream, raw } = openByteStream(path);
+  const { stream, raw } = openByteStream(path, undefined, 64 * 1024);
   const parts: Buffer[] = [];
   let total = 0;
   try {

@@ -1,7 +1,10 @@
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
+import { availableParallelism } from "node:os";
 import { ChainVerifier } from "../chain/chain-verifier.ts";
+import { HashPool, type ScannedBlock, scanHere } from "../chain/hash-pool.ts";
 import { ComplianceError, isComplianceError } from "../errors/compliance-error.ts";
 import type { ChainAnchor, ExportProgress } from "../export/export-options.ts";
+import type { LineBatch } from "../io/line-reader.ts";
 import type { AuditLineSource } from "./audit-line-source.ts";
 
 /** Where a record came from. */
@@ -20,7 +23,27 @@ export interface ReadAuditChainOptions {
   onProgress?: (progress: ExportProgress) => void;
   /** Clock for `verified_at`. @default () => new Date() */
   now?: () => Date;
+  /**
+   * Hashing worker threads: `0` hashes on the main thread. @default the number of cores when the
+   * log holds more than 16 MB, else 0 (starting workers costs more than it saves on small logs)
+   */
+  hashThreads?: number;
 }
+
+/** Blocks this small (a line carried across chunks) are scanned here rather than sent to a worker. */
+const SMALL_BLOCK = 4096;
+
+/** Logs above this size are hashed by workers unless told otherwise. */
+const WORKERS_ABOVE_BYTES = 16 << 20;
+
+/** Joins lines into one `\n`-terminated block (for sources that do not provide one). */
+function blockOf(batch: LineBatch): Buffer {
+  if (batch.block) return batch.block;
+  const parts: Buffer[] = [];
+  for (const line of batch.lines ?? []) parts.push(line, NEWLINE);
+  return Buffer.concat(parts);
+}
+const NEWLINE = Buffer.from("\n");
 
 const PROGRESS_EVERY_MS = 250;
 
@@ -30,49 +53,82 @@ const PROGRESS_EVERY_MS = 250;
  */
 export async function readAuditChain(source: AuditLineSource, sink: RecordSink | null, options: ReadAuditChainOptions = {}): Promise<AuditLogIntegrity> {
   const verifier = new ChainVerifier(options.anchor ? { anchor: options.anchor } : {});
+  const threads = options.hashThreads ?? ((source.totalBytes ?? Number.POSITIVE_INFINITY) > WORKERS_ABOVE_BYTES ? availableParallelism() : 0);
+  const pool = threads > 0 ? new HashPool(threads) : null;
+  // Blocks in flight to the workers (bounded memory); the link check consumes them in order.
+  const depth = threads * 2;
   let bytesBefore = 0;
   let lastReport = 0;
-  const segments = source.segments(() => verifier.head, options.anchor?.hash)[Symbol.asyncIterator]();
-  let next = await segments.next();
-  while (!next.done) {
-    const segment = next.value;
-    verifier.beginFile(segment.name, segment.compressed);
-    const pending: { line: Buffer; lineNo: number; incomplete: boolean }[] = [];
-    try {
-      for await (const batch of segment.batches()) {
-        if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted", { cause: options.signal.reason });
-        const { lines, firstLine, incompleteTail } = batch;
-        if (incompleteTail) {
-          pending.push({ line: lines[0] as Buffer, lineNo: firstLine, incomplete: true });
-          continue;
+
+  try {
+    const segments = source.segments(() => verifier.head, options.anchor?.hash)[Symbol.asyncIterator]();
+    let next = await segments.next();
+    while (!next.done) {
+      const segment = next.value;
+      verifier.beginFile(segment.name, segment.compressed);
+      let lineNo = 1;
+      let tail: Buffer | null = null;
+      // Verify-only reads hash and prev_hash from the scanned bytes; mapping parses each line too.
+      const consume = ({ bytes, scan }: ScannedBlock): void => {
+        for (let i = 0; i < scan.count; i++, lineNo++) {
+          if (!sink) {
+            verifier.verifyScanned(bytes, scan, i, lineNo);
+            continue;
+          }
+          const from = scan.lineStart[i] as number;
+          let to = bytes.indexOf(0x0a, from);
+          if (to > from && bytes[to - 1] === 0x0d) to--;
+          const line = bytes.subarray(from, to);
+          const status = scan.status[i] as number;
+          const pre = status === 3 ? undefined : { status: status as 0 | 1 | 2, valueStart: (scan.hashAt[i] as number) - from, blank: scan.blanks[i] ?? null };
+          const record = verifier.verifyLine(line, lineNo, false, true, pre);
+          if (record) sink(record, { file: segment.name, line: lineNo });
         }
-        for (let i = 0; i < lines.length; i++) {
-          const lineNo = firstLine + i;
-          const record = verifier.verifyLine(lines[i] as Buffer, lineNo, false, true);
-          if (record && sink) sink(record, { file: segment.name, line: lineNo });
-        }
-        if (options.onProgress) {
-          const now = Date.now();
-          if (now - lastReport >= PROGRESS_EVERY_MS) {
-            lastReport = now;
-            options.onProgress({ bytesRead: bytesBefore + batch.bytesRead, totalBytes: source.totalBytes, events: verifier.events });
+      };
+      const inflight: Promise<ScannedBlock>[] = [];
+      try {
+        for await (const batch of segment.batches()) {
+          if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted", { cause: options.signal.reason });
+          if (batch.incompleteTail) {
+            tail = (batch.lines?.[0] ?? batch.block ?? null) as Buffer | null;
+            continue;
+          }
+          const block = blockOf(batch);
+          if (pool && block.length > SMALL_BLOCK) {
+            const scanned = pool.scan(block, batch.transferable === true);
+            scanned.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+            inflight.push(scanned);
+            while (inflight.length > depth) consume(await (inflight.shift() as Promise<ScannedBlock>));
+          } else {
+            for (const scanned of inflight.splice(0)) consume(await scanned);
+            consume(scanHere(block));
+          }
+          if (options.onProgress) {
+            const now = Date.now();
+            if (now - lastReport >= PROGRESS_EVERY_MS) {
+              lastReport = now;
+              options.onProgress({ bytesRead: bytesBefore + batch.bytesRead, totalBytes: source.totalBytes, events: verifier.events });
+            }
           }
         }
+        for (const scanned of inflight.splice(0)) consume(await scanned);
+      } catch (cause) {
+        if (isComplianceError(cause)) throw cause;
+        throw new ComplianceError("INPUT_UNREADABLE", `cannot read audit log "${segment.name}": ${(cause as Error).message}`, { subject: segment.name, cause });
       }
-    } catch (cause) {
-      if (isComplianceError(cause)) throw cause;
-      throw new ComplianceError("INPUT_UNREADABLE", `cannot read audit log "${segment.name}": ${(cause as Error).message}`, { subject: segment.name, cause });
+      // Only now do we know whether another segment follows: the newest one is the live end of the
+      // log, where an incomplete last line is a truncated tail rather than damage.
+      next = await segments.next();
+      if (tail) {
+        const record = verifier.verifyLine(tail, lineNo, true, next.done === true);
+        if (record && sink) sink(record, { file: segment.name, line: lineNo });
+      }
+      const digest = segment.digest();
+      verifier.endFile(digest.bytes, digest.sha256);
+      bytesBefore += digest.bytes;
     }
-    // Only now do we know whether another segment follows: the newest one is the live end of the
-    // log, where an incomplete last line is a truncated tail rather than damage.
-    next = await segments.next();
-    for (const p of pending) {
-      const record = verifier.verifyLine(p.line, p.lineNo, p.incomplete, next.done === true);
-      if (record && sink) sink(record, { file: segment.name, line: p.lineNo });
-    }
-    const digest = segment.digest();
-    verifier.endFile(digest.bytes, digest.sha256);
-    bytesBefore += digest.bytes;
+  } finally {
+    await pool?.close();
   }
   options.onProgress?.({ bytesRead: bytesBefore, totalBytes: source.totalBytes, events: verifier.events });
   return verifier.result((options.now ?? (() => new Date()))());

@@ -1,0 +1,100 @@
+import { hash } from "node:crypto";
+import { Worker } from "node:worker_threads";
+import { type BlockScan, scanBlock } from "./scan-block.ts";
+
+/** A block of lines and what scanning it found; offsets in `scan` index into `bytes`. */
+export interface ScannedBlock {
+  bytes: Buffer;
+  scan: BlockScan;
+}
+
+/** Scans a block on the calling thread (the pool's single-threaded twin). */
+export function scanHere(block: Buffer): ScannedBlock {
+  return { bytes: block, scan: scanBlock(block, 0, block.length, hash) };
+}
+
+// The worker evaluates the scanning function from its source: no file to resolve, so it works
+// the same from src/ (tests), dist/ and a bundled CLI.
+const WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { hash } = require("node:crypto");
+const scanBlock = ${scanBlock.toString()};
+parentPort.on("message", ({ id, buffer, start, end }) => {
+  try {
+    const r = scanBlock(Buffer.from(buffer), start, end, hash);
+    // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
+    const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer];
+    parentPort.postMessage({ id, scan: r, buffer }, moved);
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.stack) || error) });
+  }
+});
+`;
+
+interface Pending {
+  resolve: (r: ScannedBlock) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * A pool of `worker_threads` that scan and SHA-256 blocks of lines in parallel (DESIGN §9). A
+ * block's bytes are moved to the worker (`ArrayBuffer` transfer) when the caller owns them, else
+ * copied once, and moved back with compact per-line results. The link check stays with the caller.
+ */
+export class HashPool {
+  readonly #workers: Worker[];
+  readonly #pending = new Map<number, Pending>();
+  #next = 0;
+  #id = 0;
+  #failed: Error | null = null;
+
+  constructor(size: number) {
+    this.#workers = Array.from({ length: Math.max(1, size) }, () => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.on("message", (m: { id: number; scan?: BlockScan; buffer?: ArrayBuffer; error?: string }) => {
+        const p = this.#pending.get(m.id);
+        this.#pending.delete(m.id);
+        if (!p) return;
+        if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan });
+        else p.reject(new Error(`hashing worker failed: ${m.error}`));
+      });
+      worker.on("error", (error) => this.#fail(error));
+      return worker;
+    });
+  }
+
+  /**
+   * Scans `block` (complete lines, each ending in `\n`) on the next worker. With `transfer`, the
+   * block's whole `ArrayBuffer` is moved (the caller must own it and not touch it again).
+   */
+  scan(block: Buffer, transfer: boolean): Promise<ScannedBlock> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    let buffer: ArrayBuffer;
+    let start: number;
+    if (transfer && block.buffer instanceof ArrayBuffer) {
+      buffer = block.buffer;
+      start = block.byteOffset;
+    } else {
+      const copy = Buffer.allocUnsafeSlow(block.length);
+      block.copy(copy);
+      buffer = copy.buffer as ArrayBuffer;
+      start = 0;
+    }
+    const id = this.#id++;
+    const worker = this.#workers[this.#next++ % this.#workers.length] as Worker;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ id, buffer, start, end: start + block.length }, [buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((w) => w.terminate()));
+  }
+
+  #fail(error: Error): void {
+    this.#failed = error;
+    for (const p of this.#pending.values()) p.reject(error);
+    this.#pending.clear();
+  }
+}
