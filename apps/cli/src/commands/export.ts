@@ -5,7 +5,7 @@ import { parseFlags, required } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
 import { UsageError } from "../usage-error.ts";
-import { resolveSource } from "./default-source.ts";
+import { auditSource } from "./audit-source.ts";
 
 export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE --output DIR [options]
 
@@ -17,7 +17,13 @@ Options:
   --to DATE          last day of the period, YYYY-MM-DD (inclusive, whole day)
   --output DIR       package folder to create (must not exist)
   --format FORMAT    json (default) or csv
-  --source PATH      iddio home, audit log folder or file (default: $IDDIO_HOME, else ~/.iddio)
+  --source PATH      iddio home, audit log folder or file (default: $IDDIO_HOME, else ~/.iddio),
+                     or postgres://user:password@host:port/db (the iddio server's audit_events)
+  --org ID           organisation to export (required with a postgres:// source)
+  --home PATH        iddio home for policy.yaml, tokens.yaml, certificates and recordings
+                     (default: the source folder; none for a postgres:// source)
+  --ledger FILE      the server plugin's ledger.jsonl: its lifecycle records feed the evidence
+                     and its chain is verified too (repeatable)
   --tz ZONE          IANA time zone the dates are read in (default: UTC)
   --json             print the package's summary.json instead of the human summary
   -h, --help         show this help
@@ -34,6 +40,9 @@ export const exportCommand: Command = async (argv, io) => {
     output: { type: "string", short: "o" },
     format: { type: "string", default: "json" },
     source: { type: "string" },
+    org: { type: "string" },
+    home: { type: "string" },
+    ledger: { type: "string", multiple: true },
     tz: { type: "string", default: "UTC" },
     json: { type: "boolean", default: false },
   });
@@ -46,11 +55,13 @@ export const exportCommand: Command = async (argv, io) => {
   const from = required(values.from, "--from");
   const to = required(values.to, "--to");
   const output = resolve(io.cwd, required(values.output, "--output"));
-  const source = resolveSource(values.source, io);
+  const source = auditSource(values, io);
+  const home = values.home ? resolve(io.cwd, values.home) : undefined;
   const bar = progressBar(io, "exporting");
   let result: ExportEvidenceResult;
   try {
-    result = await exportEvidence({ source, from, to, timeZone: values.tz, format, output, onProgress: bar.update });
+    const ledgers = (values.ledger ?? []).map((l) => resolve(io.cwd, l));
+    result = await exportEvidence({ source, ...(home ? { home } : {}), ...(ledgers.length > 0 ? { ledgers } : {}), from, to, timeZone: values.tz, format, output, onProgress: bar.update });
   } finally {
     bar.done();
   }

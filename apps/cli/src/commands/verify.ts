@@ -3,15 +3,17 @@ import type { Command } from "../cli-io.ts";
 import { parseFlags } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
-import { resolveSource } from "./default-source.ts";
+import { auditSource, isPostgresSource } from "./audit-source.ts";
 
-export const VERIFY_HELP = `Usage: iddio-compliance verify [--source PATH] [--json]
+export const VERIFY_HELP = `Usage: iddio-compliance verify [--source PATH | --source postgres://… --org ID] [--json]
 
 Verifies the SHA-256 hash chain of an iddio audit log (rotated and gzipped files are ordered by
 following the chain). Also verifies the server plugin's ledger when given its file.
 
 Options:
-  --source PATH   iddio home, audit log folder or one JSONL file (default: $IDDIO_HOME, else ~/.iddio)
+  --source PATH   iddio home, audit log folder or one JSONL file (default: $IDDIO_HOME, else ~/.iddio),
+                  or postgres://user:password@host:port/db (the iddio server's audit_events)
+  --org ID        organisation whose chain to verify (required with a postgres:// source)
   --json          print the result in the shape of audit-log-integrity.json
   -h, --help      show this help
 
@@ -20,12 +22,12 @@ Exit codes: 0 verified; 1 not verified (findings name file and line); 2 usage or
 
 /** `iddio-compliance verify`. */
 export const verifyCommand: Command = async (argv, io) => {
-  const { values } = parseFlags(argv, { source: { type: "string" }, json: { type: "boolean", default: false } });
+  const { values } = parseFlags(argv, { source: { type: "string" }, org: { type: "string" }, json: { type: "boolean", default: false } });
   if (values.help) {
     io.stdout.write(VERIFY_HELP);
     return 0;
   }
-  const source = resolveSource(values.source, io);
+  const source = auditSource(values, io);
   const bar = progressBar(io, "verifying");
   const verdict = await verifyAuditLog({ source, onProgress: bar.update }).finally(bar.done);
   if (values.json) {
@@ -38,9 +40,13 @@ export const verifyCommand: Command = async (argv, io) => {
       ? `verified: ${verdict.total_events.toLocaleString("en-US")} events in ${verdict.files.length} file(s), anchored at ${verdict.anchor.type}, head ${verdict.chain_head}`
       : `NOT VERIFIED: ${verdict.total_events.toLocaleString("en-US")} events in ${verdict.files.length} file(s)`,
   );
+  // A database finding's line is the row's ordinal in the organisation's stream: name the row too
+  // (a nicety: the verdict stands without it).
+  const rows = isPostgresSource(source) ? await source.rowIds(verdict.findings.map((f) => f.line)).catch(() => new Map<number, string>()) : new Map<number, string>();
   for (const f of verdict.findings) {
     const values = f.expected !== null || f.actual !== null ? ` (expected ${f.expected ?? "-"}, found ${f.actual ?? "-"})` : "";
-    out.push(`  ${f.severity === "error" ? "error  " : "warning"} ${f.file}:${f.line} ${f.kind}: ${f.message}${values}`);
+    const row = rows.has(f.line) ? ` (row ${rows.get(f.line)})` : "";
+    out.push(`  ${f.severity === "error" ? "error  " : "warning"} ${f.file}:${f.line}${row} ${f.kind}: ${f.message}${values}`);
   }
   if (verdict.findings_omitted > 0) out.push(`  … and ${verdict.findings_omitted} more finding(s) (counts: ${JSON.stringify(verdict.finding_counts)})`);
   io.stdout.write(`${sanitizeTerminal(out.join("\n"))}\n`);

@@ -2,7 +2,7 @@ import { isUtf8 } from "node:buffer";
 import type { AuditLogIntegrity, ChainFinding } from "@iddio-compliance/schema";
 import type { ChainAnchor } from "../export/export-options.ts";
 import type { BlockScan } from "./scan-block.ts";
-import { locateHash } from "./locate-hash.ts";
+import { locateHash, spanAt } from "./locate-hash.ts";
 import { sha256HexOfParts } from "./sha256.ts";
 
 /** The byte-scan's precomputed hash verdict for one line (see `scanBlock`). */
@@ -10,6 +10,8 @@ export interface LineHash {
   status: 0 | 1 | 2 | 3;
   valueStart: number;
   blank: string | null;
+  /** The `timestamp` read by the scan, in ms (saves parsing it again). */
+  timeMs?: number;
 }
 
 /** How the writer hashed: with `"hash":""` in place, or with the member left out. */
@@ -136,7 +138,8 @@ export class ChainVerifier {
       this.#add("malformed", "error", at, null, null, typeof hash !== "string" ? "no hash field" : "no prev_hash field");
       return null;
     }
-    const span = locateHash(line, hash);
+    // The scan already located the member; confirm it holds the parsed value, else search.
+    const span = pre && pre.status !== 3 && line.toString("latin1", pre.valueStart, pre.valueStart + 64) === hash ? spanAt(line, pre.valueStart) : locateHash(line, hash);
     if (!span) {
       this.#add("malformed", "error", at, null, hash, "hash value is not stored verbatim");
       return null;
@@ -145,7 +148,8 @@ export class ChainVerifier {
     // Events up to a trusted checkpoint are not re-hashed.
     if (this.#anchorState !== "pending") this.#checkHash(line, span, hash, at, pre !== undefined && pre.valueStart === span.valueStart ? pre : undefined);
     this.#accept(file, hash, prev, at);
-    this.#checkTime(record.timestamp, at);
+    if (pre?.timeMs !== undefined) this.#checkTimeMs(pre.timeMs, at);
+    else this.#checkTime(record.timestamp, at);
     return record;
   }
 

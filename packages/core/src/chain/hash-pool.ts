@@ -17,9 +17,20 @@ export function scanHere(block: Buffer): ScannedBlock {
 // the same from src/ (tests), dist/ and a bundled CLI.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
-const { hash } = require("node:crypto");
+const { hash, createHash } = require("node:crypto");
+const { createReadStream } = require("node:fs");
 const scanBlock = ${scanBlock.toString()};
-parentPort.on("message", ({ id, buffer, start, end }) => {
+parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
+  if (digestPath !== undefined) {
+    // The stored file's SHA-256, read independently (from the page cache) so the main thread never hashes it.
+    const h = createHash("sha256");
+    let bytes = 0;
+    createReadStream(digestPath, { highWaterMark: 4 << 20 })
+      .on("data", (chunk) => { h.update(chunk); bytes += chunk.length; })
+      .on("error", (error) => parentPort.postMessage({ id, error: String(error) }))
+      .on("end", () => parentPort.postMessage({ id, digest: { bytes, sha256: h.digest("hex") } }));
+    return;
+  }
   try {
     const r = scanBlock(Buffer.from(buffer), start, end, hash);
     // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
@@ -32,8 +43,14 @@ parentPort.on("message", ({ id, buffer, start, end }) => {
 `;
 
 interface Pending {
-  resolve: (r: ScannedBlock) => void;
+  resolve: (r: ScannedBlock | FileDigestResult) => void;
   reject: (e: Error) => void;
+}
+
+/** Size and SHA-256 of a stored file. */
+export interface FileDigestResult {
+  bytes: number;
+  sha256: string;
 }
 
 /**
@@ -51,11 +68,12 @@ export class HashPool {
   constructor(size: number) {
     this.#workers = Array.from({ length: Math.max(1, size) }, () => {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.on("message", (m: { id: number; scan?: BlockScan; buffer?: ArrayBuffer; error?: string }) => {
+      worker.on("message", (m: { id: number; scan?: BlockScan; buffer?: ArrayBuffer; digest?: FileDigestResult; error?: string }) => {
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);
         if (!p) return;
-        if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan });
+        if (m.digest) p.resolve(m.digest);
+        else if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan });
         else p.reject(new Error(`hashing worker failed: ${m.error}`));
       });
       worker.on("error", (error) => this.#fail(error));
@@ -83,8 +101,19 @@ export class HashPool {
     const id = this.#id++;
     const worker = this.#workers[this.#next++ % this.#workers.length] as Worker;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
+      this.#pending.set(id, { resolve: resolve as Pending["resolve"], reject });
       worker.postMessage({ id, buffer, start, end: start + block.length }, [buffer]);
+    });
+  }
+
+  /** Computes a stored file's size and SHA-256 on a worker, reading the file itself. */
+  digestFile(path: string): Promise<FileDigestResult> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    const id = this.#id++;
+    const worker = this.#workers[this.#next++ % this.#workers.length] as Worker;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as Pending["resolve"], reject });
+      worker.postMessage({ id, digestPath: path });
     });
   }
 

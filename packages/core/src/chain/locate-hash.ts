@@ -13,6 +13,17 @@ const KEY = Buffer.from('"hash":"');
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 
+/** The span of a hash member whose value starts at `valueStart` (64 characters, as iddio writes it). */
+export function spanAt(line: Buffer, valueStart: number): HashSpan {
+  const at = valueStart - KEY.length;
+  const valueEnd = valueStart + 64;
+  let memberStart = at;
+  let memberEnd = valueEnd + 1;
+  if (line[memberStart - 1] === COMMA) memberStart -= 1;
+  else if (line[memberEnd] === COMMA) memberEnd += 1;
+  return { valueStart, valueEnd, memberStart, memberEnd };
+}
+
 /**
  * Finds `"hash":"<value>"` in a line whose parsed `hash` is `value`. The last occurrence wins:
  * nested objects (a policy snapshot) come before the top-level member in iddio's struct order.

@@ -27,7 +27,7 @@ export class RecordDispatch {
   /** Consumes one verified record. */
   readonly consume = (record: Record<string, unknown>, at: RecordLocation): void => {
     const stamp = record.timestamp;
-    const ms = typeof stamp === "string" ? Date.parse(stamp) : Number.NaN;
+    const ms = at.timeMs ?? (typeof stamp === "string" ? Date.parse(stamp) : Number.NaN);
     if (Number.isNaN(ms)) return this.#unrecognised("(record without a valid timestamp)");
     const time: RecordTime = { ms, before: ms < this.#period.startMs, inPeriod: ms >= this.#period.startMs && ms < this.#period.endMs, after: ms >= this.#period.endMs };
     const kind = record.event;

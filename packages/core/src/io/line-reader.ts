@@ -60,13 +60,14 @@ export function splitBlock(block: Buffer): Buffer[] {
  * decoding or splitting them: a line that spans chunks is yielded as its own small block. When the
  * generator finishes, `digest` holds the stored file's size and SHA-256.
  */
-export async function* readLineBatches(path: string, digest: Partial<FileDigest> = {}): AsyncGenerator<LineBatch> {
+export async function* readLineBatches(path: string, digest: Partial<FileDigest> = {}, options: { digest?: boolean } = {}): AsyncGenerator<LineBatch> {
+  const hashing = options.digest !== false;
   const hash = createHash("sha256");
   const compressed = path.endsWith(".gz");
-  const { stream, raw } = openByteStream(path, hash);
+  const { stream, raw } = openByteStream(path, hashing ? hash : undefined);
   let carry: Buffer | null = null;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
-    if (!compressed) hash.update(chunk);
+    if (hashing && !compressed) hash.update(chunk);
     const last = chunk.lastIndexOf(NEWLINE);
     if (last === -1) {
       carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
@@ -86,7 +87,7 @@ export async function* readLineBatches(path: string, digest: Partial<FileDigest>
     }
   }
   digest.bytes = raw.bytesRead;
-  digest.sha256 = hash.digest("hex");
+  if (hashing) digest.sha256 = hash.digest("hex");
   if (carry && carry.length > 0) {
     yield { lines: [carry], firstLine: 0, incompleteTail: true, bytesRead: raw.bytesRead };
   }

@@ -6,8 +6,13 @@ export interface ChainSegment {
   name: string;
   /** Whether the stored bytes are gzip-compressed. */
   compressed: boolean;
-  /** Batches of stored lines (without their newline), with 1-based line (or row) numbers. */
-  batches(): AsyncIterable<LineBatch>;
+  /**
+   * Batches of stored lines, in order. With `digest: false` the source may skip computing its
+   * digest (the reader computes it elsewhere, from `path`).
+   */
+  batches(options?: { digest?: boolean }): AsyncIterable<LineBatch>;
+  /** The stored file, when the segment is one: its digest can then be computed off the main thread. */
+  path?: string;
   /** Size and SHA-256 of what was read, known once `batches()` is exhausted. */
   digest(): { bytes: number; sha256: string };
 }

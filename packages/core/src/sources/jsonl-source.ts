@@ -23,7 +23,8 @@ export function jsonlSource(path: string, options: { home?: string } = {}): Audi
         const segment: ChainSegment = {
           name: file.name,
           compressed: file.compressed,
-          batches: () => readLineBatches(filePath, digest),
+          path: filePath,
+          batches: (options) => readLineBatches(filePath, digest, options),
           digest: () => ({ bytes: digest.bytes ?? file.bytes, sha256: digest.sha256 ?? "" }),
         };
         yield segment;

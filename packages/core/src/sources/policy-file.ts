@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { policySchema } from "@iddio-compliance/schema";
-import { parse as parseYaml } from "yaml";
-import { ComplianceError } from "../errors/compliance-error.ts";
 import { readOptionalText } from "./optional-file.ts";
+import { parseYamlInput } from "./yaml-file.ts";
 
 /** The current `policy.yaml`, as the policy snapshot evidence needs it. */
 export interface PolicyFile {
@@ -20,23 +19,12 @@ export function readPolicyFile(home: string): PolicyFile | null {
   const path = join(home, "policy.yaml");
   const text = readOptionalText(path);
   if (text === null) return null;
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (cause) {
-    const line = (cause as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new ComplianceError("INPUT_UNREADABLE", `${path}${line ? `:${line}` : ""}: invalid YAML: ${(cause as Error).message.split("\n")[0]}`, { subject: path, cause });
-  }
-  const parsed = policySchema.safeParse(document ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ComplianceError("INPUT_UNREADABLE", `${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`, { subject: path });
-  }
-  const version = parsed.data.version;
+  const { document, data } = parseYamlInput(path, text, policySchema);
+  const version = data.version;
   return {
     path,
     version: version === undefined ? null : String(version),
     sha256: createHash("sha256").update(text).digest("hex"),
-    snapshot: document ?? {},
+    snapshot: document,
   };
 }

@@ -11,6 +11,8 @@ import type { AuditLineSource } from "./audit-line-source.ts";
 export interface RecordLocation {
   file: string;
   line: number;
+  /** The record's `timestamp` in ms when the reader already parsed it. */
+  timeMs?: number;
 }
 
 /** Receives every well-formed record in chain order. */
@@ -24,8 +26,9 @@ export interface ReadAuditChainOptions {
   /** Clock for `verified_at`. @default () => new Date() */
   now?: () => Date;
   /**
-   * Hashing worker threads: `0` hashes on the main thread. @default the number of cores when the
-   * log holds more than 16 MB, else 0 (starting workers costs more than it saves on small logs)
+   * Hashing worker threads besides the main thread (which scans its share too): `0` hashes on the
+   * main thread only. @default cores − 1 (at least 1) when the log holds more than 16 MB, else 0
+   * (starting workers costs more than it saves on small logs)
    */
   hashThreads?: number;
 }
@@ -53,10 +56,11 @@ const PROGRESS_EVERY_MS = 250;
  */
 export async function readAuditChain(source: AuditLineSource, sink: RecordSink | null, options: ReadAuditChainOptions = {}): Promise<AuditLogIntegrity> {
   const verifier = new ChainVerifier(options.anchor ? { anchor: options.anchor } : {});
-  const threads = options.hashThreads ?? ((source.totalBytes ?? Number.POSITIVE_INFINITY) > WORKERS_ABOVE_BYTES ? availableParallelism() : 0);
+  const threads = options.hashThreads ?? ((source.totalBytes ?? Number.POSITIVE_INFINITY) > WORKERS_ABOVE_BYTES ? Math.max(1, availableParallelism() - 1) : 0);
   const pool = threads > 0 ? new HashPool(threads) : null;
   // Blocks in flight to the workers (bounded memory); the link check consumes them in order.
-  const depth = threads * 2;
+  const depth = threads * 4;
+  let blockIndex = 0;
   let bytesBefore = 0;
   let lastReport = 0;
 
@@ -68,6 +72,9 @@ export async function readAuditChain(source: AuditLineSource, sink: RecordSink |
       verifier.beginFile(segment.name, segment.compressed);
       let lineNo = 1;
       let tail: Buffer | null = null;
+      // The stored file's SHA-256 is computed by a worker reading it on its own: not on this thread.
+      const fileDigest = pool && segment.path ? pool.digestFile(segment.path) : null;
+      fileDigest?.catch(() => {});
       // Verify-only reads hash and prev_hash from the scanned bytes; mapping parses each line too.
       const consume = ({ bytes, scan }: ScannedBlock): void => {
         for (let i = 0; i < scan.count; i++, lineNo++) {
@@ -80,28 +87,33 @@ export async function readAuditChain(source: AuditLineSource, sink: RecordSink |
           if (to > from && bytes[to - 1] === 0x0d) to--;
           const line = bytes.subarray(from, to);
           const status = scan.status[i] as number;
-          const pre = status === 3 ? undefined : { status: status as 0 | 1 | 2, valueStart: (scan.hashAt[i] as number) - from, blank: scan.blanks[i] ?? null };
+          const timeMs = scan.times[i] as number;
+          const pre = status === 3 ? undefined : { status: status as 0 | 1 | 2, valueStart: (scan.hashAt[i] as number) - from, blank: scan.blanks[i] ?? null, timeMs };
           const record = verifier.verifyLine(line, lineNo, false, true, pre);
-          if (record) sink(record, { file: segment.name, line: lineNo });
+          if (record) sink(record, pre ? { file: segment.name, line: lineNo, timeMs } : { file: segment.name, line: lineNo });
         }
       };
       const inflight: Promise<ScannedBlock>[] = [];
       try {
-        for await (const batch of segment.batches()) {
+        for await (const batch of segment.batches(fileDigest ? { digest: false } : {})) {
           if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted", { cause: options.signal.reason });
           if (batch.incompleteTail) {
             tail = (batch.lines?.[0] ?? batch.block ?? null) as Buffer | null;
             continue;
           }
           const block = blockOf(batch);
-          if (pool && block.length > SMALL_BLOCK) {
+          // The main thread scans every (threads + 1)-th block itself, so both it and the workers stay busy.
+          const here = !pool || block.length <= SMALL_BLOCK || blockIndex++ % (threads + 1) === threads;
+          if (!here && pool) {
             const scanned = pool.scan(block, batch.transferable === true);
             scanned.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
             inflight.push(scanned);
             while (inflight.length > depth) consume(await (inflight.shift() as Promise<ScannedBlock>));
           } else {
+            // Scan here while the workers finish the earlier blocks, then consume in order.
+            const mine = scanHere(block);
             for (const scanned of inflight.splice(0)) consume(await scanned);
-            consume(scanHere(block));
+            consume(mine);
           }
           if (options.onProgress) {
             const now = Date.now();
@@ -123,7 +135,7 @@ export async function readAuditChain(source: AuditLineSource, sink: RecordSink |
         const record = verifier.verifyLine(tail, lineNo, true, next.done === true);
         if (record && sink) sink(record, { file: segment.name, line: lineNo });
       }
-      const digest = segment.digest();
+      const digest = fileDigest ? await fileDigest : segment.digest();
       verifier.endFile(digest.bytes, digest.sha256);
       bytesBefore += digest.bytes;
     }

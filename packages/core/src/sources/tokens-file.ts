@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { tokensFileSchema } from "@iddio-compliance/schema";
-import { parse as parseYaml } from "yaml";
-import { ComplianceError } from "../errors/compliance-error.ts";
 import { readOptionalText } from "./optional-file.ts";
+import { parseYamlInput } from "./yaml-file.ts";
 
 /** A token of `tokens.yaml`, reduced to what may leave the reader. */
 export interface TokenFingerprint {
@@ -26,18 +25,6 @@ export function readTokensFile(home: string): TokenFingerprint[] | null {
   const path = join(home, "tokens.yaml");
   const text = readOptionalText(path);
   if (text === null) return null;
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (cause) {
-    const line = (cause as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    // The YAML parser's message can quote the offending line, which may hold a token: not kept.
-    throw new ComplianceError("INPUT_UNREADABLE", `${path}${line ? `:${line}` : ""}: invalid YAML`, { subject: path });
-  }
-  const parsed = tokensFileSchema.safeParse(document ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ComplianceError("INPUT_UNREADABLE", `${path}: ${issue?.path.join(".") || "(root)"}: ${issue?.code === "invalid_type" ? `expected ${(issue as { expected?: string }).expected}` : "invalid value"}`, { subject: path });
-  }
-  return parsed.data.tokens.map((t) => ({ agent: t.agent, fingerprint: tokenFingerprint(t.token), created_at: t.created_at ?? null }));
+  const { data } = parseYamlInput(path, text, tokensFileSchema, { secret: true });
+  return data.tokens.map((t) => ({ agent: t.agent, fingerprint: tokenFingerprint(t.token), created_at: t.created_at ?? null }));
 }

@@ -98,16 +98,27 @@ export class LocalDates {
     this.#zone = zone;
   }
 
-  /** The local `YYYY-MM-DD` of instant `ms`. */
+  #lastDay = Number.NaN;
+  #lastDate = "";
+
+  /** The local `YYYY-MM-DD` of instant `ms` (consecutive events mostly share a day: it is cached). */
   dateOf(ms: number): string {
-    if (this.#zone === "UTC") return new Date(ms).toISOString().slice(0, 10);
-    const hour = Math.floor(ms / 3_600_000);
-    let offset = this.#cache.get(hour);
-    if (offset === undefined) {
-      offset = zoneOffsetMs(hour * 3_600_000, this.#zone);
-      if (this.#cache.size > 100_000) this.#cache.clear();
-      this.#cache.set(hour, offset);
+    let offset = 0;
+    if (this.#zone !== "UTC") {
+      const hour = Math.floor(ms / 3_600_000);
+      let cached = this.#cache.get(hour);
+      if (cached === undefined) {
+        cached = zoneOffsetMs(hour * 3_600_000, this.#zone);
+        if (this.#cache.size > 100_000) this.#cache.clear();
+        this.#cache.set(hour, cached);
+      }
+      offset = cached;
     }
-    return new Date(ms + offset).toISOString().slice(0, 10);
+    const day = Math.floor((ms + offset) / 86_400_000);
+    if (day !== this.#lastDay) {
+      this.#lastDay = day;
+      this.#lastDate = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    }
+    return this.#lastDate;
   }
 }

@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { complianceConfigSchema } from "@iddio-compliance/schema";
+import { isPostgresUrl, validateOrgId } from "@iddio-compliance/source-postgres";
 import { ComplianceConfigError, type ConfigIssue } from "../errors/config-error.ts";
 import { createCronSchedule, isValidTimeZone } from "./cron-schedule.ts";
 import { type S3StorageConfig, s3StorageConfigSchema } from "./s3-config.ts";
@@ -43,6 +44,8 @@ export interface ResolvedComplianceConfig {
   source: string;
   /** The audit log path when the source is files (the sidecar tails it). */
   auditLog: string | undefined;
+  /** `source.postgres`: the database URL (holds the password: never log it) and the organisations, one package each. */
+  postgres: { url: string; orgIds: string[] } | undefined;
   timeZone: string;
   stateDir: string;
   listen: string | undefined;
@@ -94,6 +97,7 @@ export function resolveComplianceConfig(
     enabled: false,
     source: home,
     auditLog: home,
+    postgres: undefined,
     timeZone: "UTC",
     stateDir: join(home, "compliance"),
     listen: undefined,
@@ -176,6 +180,7 @@ export function resolveComplianceConfig(
     return { type: entry.type, name, config: entry };
   });
 
+  const postgres = config.source.postgres ? resolvePostgres(config.source.postgres, issues) : undefined;
   if (issues.length > 0) throw new ComplianceConfigError(issues);
 
   const auditLog = config.source.postgres ? undefined : expandPath(config.source.audit_log ?? home);
@@ -183,12 +188,34 @@ export function resolveComplianceConfig(
     enabled: true,
     source: config.source.postgres ? config.source.postgres.url : (auditLog ?? home),
     auditLog,
+    postgres,
     timeZone: config.timezone,
     stateDir: expandPath(config.state_dir ?? options.stateDir ?? join(home, "compliance")),
     listen: config.listen,
     autoExport,
     connectors,
   };
+}
+
+/** Checks `source.postgres`: a postgres:// URL (never echoed) and valid, distinct organisation ids. */
+function resolvePostgres(pg: { url: string; org_id: string | string[] }, issues: ConfigIssue[]): { url: string; orgIds: string[] } {
+  if (!isPostgresUrl(pg.url)) issues.push({ path: "compliance.source.postgres.url", message: "expected a postgres:// or postgresql:// URL" });
+  const list = typeof pg.org_id === "string" ? [pg.org_id] : pg.org_id;
+  const orgIds: string[] = [];
+  for (const [i, id] of list.entries()) {
+    const path = typeof pg.org_id === "string" ? "compliance.source.postgres.org_id" : `compliance.source.postgres.org_id[${i}]`;
+    try {
+      orgIds.push(validateOrgId(id, path));
+    } catch (error) {
+      issues.push({ path, message: (error as Error).message.replace(/^\[iddio-compliance\] [^:]*: /, "") });
+      continue;
+    }
+    if (orgIds.indexOf(id) !== orgIds.length - 1) {
+      orgIds.pop();
+      issues.push({ path, message: `organisation "${id}" is listed twice` });
+    }
+  }
+  return { url: pg.url, orgIds };
 }
 
 // The schema strips unknown keys silently; a typo like `auto_exprot` must not be ignored.

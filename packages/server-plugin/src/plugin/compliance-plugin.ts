@@ -8,6 +8,7 @@ import { LIFECYCLE_HOOKS, lifecycleKindOf } from "../host/lifecycle-hooks.ts";
 import { redactingLogger } from "../host/redacting-logger.ts";
 import { type ConnectorFactory, connectorFactory } from "../outbox/connector-factory.ts";
 import type { PackageLoader } from "../outbox/outbox-types.ts";
+import { OrgRuntimeSet, type PluginRuntime } from "../postgres/org-runtimes.ts";
 import { createStorage } from "../storage/create-storage.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 import type { BackoffOptions } from "../util/backoff.ts";
@@ -69,7 +70,7 @@ function packageVersion(): string {
  * nothing else. Setup throws a `ComplianceConfigError` naming every invalid key.
  */
 export function compliancePlugin(options: CompliancePluginOptions = {}): CompliancePlugin {
-  let runtime: ComplianceRuntime | undefined;
+  let runtime: PluginRuntime | undefined;
   let resolved: ResolvedComplianceConfig | undefined;
 
   const plugin: CompliancePlugin = {
@@ -88,16 +89,18 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
         return;
       }
       const clock = options.clock ?? systemClock;
-      const rt = await ComplianceRuntime.open(resolved, {
+      const deps = {
         exporter: options.exporter ?? coreExporter,
         clock,
         connectorFactory: options.connectors ?? connectorFactory(),
         loadPackage: options.loadPackage ?? loadEvidencePackage,
         createStorage: options.storage ?? createStorage,
-        redact: (text) => redactor.redact(text),
+        redact: (text: string) => redactor.redact(text),
         logger,
         retry: options.retry,
-      });
+      };
+      // A PostgreSQL source runs one runtime per organisation (own state, ledger, storage prefix).
+      const rt = resolved.postgres ? await OrgRuntimeSet.open(resolved, deps) : await ComplianceRuntime.open(resolved, deps);
       runtime = rt;
 
       host.hook("server:ready", () => rt.start());

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { AuditLineSource } from "@iddio-compliance/core";
 import type { ResolvedAutoExport } from "../config/resolve-config.ts";
 import type { Logger } from "../host/logger.ts";
 import type { Ledger } from "../ledger/ledger.ts";
@@ -13,7 +14,7 @@ import type { Exporter } from "./exporter.ts";
 
 /** What one export run needs. */
 export interface ExportJobContext {
-  source: string;
+  source: string | AuditLineSource;
   autoExport: ResolvedAutoExport;
   storage: EvidenceStorage;
   ledger: Ledger;

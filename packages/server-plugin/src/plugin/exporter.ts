@@ -1,3 +1,4 @@
+import type { AuditLineSource } from "@iddio-compliance/core";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
 
 /**
@@ -5,7 +6,8 @@ import { ServerPluginError } from "../errors/server-plugin-error.ts";
  * It must write a complete package into `output` atomically (`summary.json` with the manifest).
  */
 export type Exporter = (options: {
-  source: string;
+  /** An audit log path, or a source such as one organisation's PostgreSQL rows. */
+  source: string | AuditLineSource;
   from: string;
   to: string;
   timeZone?: string;

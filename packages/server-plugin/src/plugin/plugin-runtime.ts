@@ -1,5 +1,6 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { AuditLineSource } from "@iddio-compliance/core";
 import { AuditTailVerifier } from "../audit/audit-tail-verifier.ts";
 import { createCronSchedule } from "../config/cron-schedule.ts";
 import type { ResolvedComplianceConfig } from "../config/resolve-config.ts";
@@ -12,6 +13,8 @@ import { type PluginMetricsSnapshot, renderMetrics } from "../metrics/plugin-met
 import type { ConnectorFactory } from "../outbox/connector-factory.ts";
 import { Outbox } from "../outbox/outbox.ts";
 import type { OutboxConnector, PackageLoader } from "../outbox/outbox-types.ts";
+import type { ExportLock } from "../postgres/export-lock.ts";
+import { renderLockMetrics } from "../postgres/lock-metrics.ts";
 import { dateInZone } from "../scheduler/calendar.ts";
 import { ExportScheduler } from "../scheduler/export-scheduler.ts";
 import { ExportStateStore } from "../scheduler/export-state.ts";
@@ -33,6 +36,10 @@ export interface RuntimeDeps {
   redact(text: string): string;
   logger: Logger;
   retry?: BackoffOptions | undefined;
+  /** What exports read instead of `config.source` (one organisation's PostgreSQL rows). */
+  exportSource?: AuditLineSource;
+  /** Elects one replica per period; a run whose lock is held elsewhere is skipped. */
+  exportLock?: ExportLock;
 }
 
 /** Health as `/healthz` reports it. */
@@ -65,7 +72,10 @@ export class ComplianceRuntime {
     lastExportVerified: null as boolean | null,
     tamperAlerts: 0,
     retentionDeletions: 0,
+    exportsSkipped: 0,
   };
+  /** The scheduler counts a skipped run as done (another replica ran it); the success hook must not. */
+  #skipped = false;
 
   private constructor(
     config: ResolvedComplianceConfig,
@@ -163,26 +173,24 @@ export class ComplianceRuntime {
       logger,
       retry: this.#deps.retry,
       run: async (period, run) => {
-        const result = await runExportJob(
-          {
-            source: config.source,
-            autoExport: ae,
-            storage,
-            ledger: this.#ledger,
-            exporter: this.#deps.exporter,
-            clock,
-            logger,
-            stagingDir: join(config.stateDir, "staging"),
-            recorded: this.#recorded,
-            enqueue: (key) => this.#outbox.enqueue(key, [...this.#connectors.keys()]),
-          },
-          period,
-          run,
-        );
-        this.#m.lastExportVerified = result.verified;
-        return result;
+        const lease = this.#deps.exportLock ? await this.#deps.exportLock.tryAcquire(period) : undefined;
+        if (lease === null) {
+          this.#m.exportsSkipped++;
+          this.#skipped = true;
+          logger.info("export skipped: another replica holds this period's lock and runs it", { period: periodKey(period) });
+          return { checkpoint: null };
+        }
+        try {
+          return await this.#runLocked(config, ae, storage, period, lease ? { ...run, signal: AbortSignal.any([run.signal, lease.signal]) } : run);
+        } finally {
+          await lease?.release();
+        }
       },
       onSuccess: async () => {
+        if (this.#skipped) {
+          this.#skipped = false;
+          return;
+        }
         this.#m.exportsTotal++;
         await this.#retention();
       },
@@ -197,6 +205,35 @@ export class ComplianceRuntime {
         });
       },
     });
+  }
+
+  /** One export run, under the period's lock when replicas share the schedule. */
+  async #runLocked(
+    config: ResolvedComplianceConfig,
+    ae: NonNullable<ResolvedComplianceConfig["autoExport"]>,
+    storage: EvidenceStorage,
+    period: Parameters<typeof runExportJob>[1],
+    run: Parameters<typeof runExportJob>[2],
+  ): Promise<Awaited<ReturnType<typeof runExportJob>>> {
+    const { clock, logger } = this.#deps;
+    const result = await runExportJob(
+      {
+        source: this.#deps.exportSource ?? config.source,
+        autoExport: ae,
+        storage,
+        ledger: this.#ledger,
+        exporter: this.#deps.exporter,
+        clock,
+        logger,
+        stagingDir: join(config.stateDir, "staging"),
+        recorded: this.#recorded,
+        enqueue: (key) => this.#outbox.enqueue(key, [...this.#connectors.keys()]),
+      },
+      period,
+      run,
+    );
+    this.#m.lastExportVerified = result.verified;
+    return result;
   }
 
   async #retention(): Promise<void> {
@@ -319,7 +356,7 @@ export class ComplianceRuntime {
   }
 
   metrics(): string {
-    return renderMetrics(this.snapshot());
+    return renderMetrics(this.snapshot()) + (this.#deps.exportLock ? renderLockMetrics(this.#m.exportsSkipped) : "");
   }
 
   health(): PluginHealth {

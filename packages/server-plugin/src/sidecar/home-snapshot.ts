@@ -1,9 +1,6 @@
-import { createHash, X509Certificate } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { tokenFingerprint } from "@iddio-compliance/core";
-import { policySchema, tokensFileSchema } from "@iddio-compliance/schema";
-import { parse as parseYaml } from "yaml";
+import { type CertificateInfo, readCertificate, readPolicyFile, readTokensFile } from "@iddio-compliance/core";
 import type { CertState } from "../host/lifecycle-hooks.ts";
 import type { Logger } from "../host/logger.ts";
 
@@ -17,81 +14,54 @@ export interface HomeSnapshot {
   certs: Record<string, Omit<CertState, "agent" | "timestamp">>;
 }
 
-async function readText(path: string): Promise<string | null> {
+/** Runs one of core's readers; a file it cannot read is logged (by name only: never its content) and left out. */
+function attempt<T>(logger: Logger, file: string, what: string, read: () => T): T | null {
   try {
-    return await readFile(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
+    return read();
+  } catch {
+    logger.warn(`sidecar: ${what}; change not recorded`, { file });
+    return null;
   }
 }
 
-function certificate(pem: string): Omit<CertState, "agent" | "timestamp"> {
-  const cert = new X509Certificate(pem);
-  const spiffe = /URI:(spiffe:\/\/[^,\s]+)/.exec(cert.subjectAltName ?? "");
-  const iso = (value: string) => new Date(value).toISOString().replace(".000Z", "Z");
+function certState(info: CertificateInfo): Omit<CertState, "agent" | "timestamp"> {
   return {
-    serial: cert.serialNumber.toLowerCase(),
-    fingerprint: createHash("sha256").update(cert.raw).digest("hex"),
-    ...(spiffe?.[1] ? { spiffe_id: spiffe[1] } : {}),
-    not_before: iso(cert.validFrom),
-    not_after: iso(cert.validTo),
+    serial: info.serial,
+    fingerprint: info.fingerprint,
+    ...(info.spiffe_id ? { spiffe_id: info.spiffe_id } : {}),
+    not_before: info.not_before,
+    not_after: info.not_after,
   };
 }
 
 /**
- * Reads `policy.yaml`, `tokens.yaml`, `agents/<name>/agent.crt` and `tls.crt` the way core's
- * readers do (file SHA-256 for the policy, `sha256:` token fingerprints, DER fingerprints).
- * A file that cannot be parsed is logged (never its content) and left out.
+ * Reads `policy.yaml`, `tokens.yaml`, `agents/<name>/agent.crt` and `tls.crt` with core's readers
+ * (file SHA-256 for the policy, `sha256:` token fingerprints, DER fingerprints), so the sidecar's
+ * records and the export agree by construction.
  */
 export async function readHomeSnapshot(home: string, logger: Logger): Promise<HomeSnapshot> {
   const out: HomeSnapshot = { policy: null, tokens: null, certs: {} };
-  const policyText = await readText(join(home, "policy.yaml"));
-  if (policyText !== null) {
-    try {
-      const document: unknown = parseYaml(policyText) ?? {};
-      const parsed = policySchema.parse(document);
-      out.policy = {
-        sha256: createHash("sha256").update(policyText).digest("hex"),
-        version: parsed.version === undefined ? undefined : String(parsed.version),
-        snapshot: document,
-      };
-    } catch {
-      logger.warn("sidecar: policy.yaml is not a valid policy; change not recorded", {
-        file: join(home, "policy.yaml"),
-      });
-    }
+  const policy = attempt(logger, join(home, "policy.yaml"), "policy.yaml is not a valid policy", () => readPolicyFile(home));
+  if (policy) out.policy = { sha256: policy.sha256, version: policy.version ?? undefined, snapshot: policy.snapshot };
+  const tokens = attempt(logger, join(home, "tokens.yaml"), "tokens.yaml is not valid", () => readTokensFile(home));
+  if (tokens) {
+    const byAgent: Record<string, string[]> = {};
+    for (const t of tokens) byAgent[t.agent] = [...(byAgent[t.agent] ?? []), t.fingerprint];
+    out.tokens = byAgent;
   }
-  const tokensText = await readText(join(home, "tokens.yaml"));
-  if (tokensText !== null) {
-    try {
-      const parsed = tokensFileSchema.parse(parseYaml(tokensText) ?? {});
-      const tokens: Record<string, string[]> = {};
-      for (const t of parsed.tokens)
-        tokens[t.agent] = [...(tokens[t.agent] ?? []), tokenFingerprint(t.token)];
-      out.tokens = tokens;
-    } catch {
-      // The parser's message may quote a token: only the file is named.
-      logger.warn("sidecar: tokens.yaml is not valid; change not recorded", {
-        file: join(home, "tokens.yaml"),
-      });
-    }
-  }
-  const owners: Array<[string, string]> = [["proxy", join(home, "tls.crt")]];
+  const proxy = attempt(logger, join(home, "tls.crt"), "not a PEM certificate", () => readCertificate(join(home, "tls.crt")));
+  if (proxy) out.certs.proxy = certState(proxy);
+  // One unreadable agent certificate must not hide the others: read them one by one.
+  let names: string[] = [];
   try {
-    for (const name of (await readdir(join(home, "agents"))).sort())
-      owners.push([name, join(home, "agents", name, "agent.crt")]);
+    names = (await readdir(join(home, "agents"))).sort();
   } catch {
     // No agents folder: no agent certificates.
   }
-  for (const [owner, path] of owners) {
-    const pem = await readText(path).catch(() => null);
-    if (pem === null) continue;
-    try {
-      out.certs[owner] = certificate(pem);
-    } catch {
-      logger.warn("sidecar: not a PEM certificate; skipped", { file: path });
-    }
+  for (const name of names) {
+    const file = join(home, "agents", name, "agent.crt");
+    const info = attempt(logger, file, "not a PEM certificate", () => readCertificate(file));
+    if (info) out.certs[name] = certState(info);
   }
   return out;
 }

@@ -1,0 +1,15 @@
+export { isPostgresUrl, redactPostgresUrl } from "./connection/redact-url.ts";
+export type { StoredRow } from "./lines/rebuild-line.ts";
+export { rebuildLine } from "./lines/rebuild-line.ts";
+export type { AdvisoryLockKey, AdvisoryLockLease } from "./lock/advisory-lock.ts";
+export { advisoryLockKey, tryAdvisoryLock } from "./lock/advisory-lock.ts";
+export type {
+  AuditEventsMapping,
+  AuditEventsMappingInput,
+  CommandField,
+} from "./mapping/audit-events-mapping.ts";
+export { DEFAULT_AUDIT_EVENTS_MAPPING, resolveMapping } from "./mapping/audit-events-mapping.ts";
+export type { LineMode } from "./query/line-query.ts";
+export type { PostgresSource, PostgresSourceOptions } from "./source/postgres-source.ts";
+export { postgresSource } from "./source/postgres-source.ts";
+export { validateOrgId } from "./tenancy/validate-org-id.ts";

@@ -1,0 +1,255 @@
+import {
+  type AuditLineSource,
+  type ChainSegment,
+  ComplianceError,
+  type LineBatch,
+} from "@iddio-compliance/core";
+import type pg from "pg";
+import type Cursor from "pg-cursor";
+import { type Driver, loadDriver } from "../connection/load-driver.ts";
+import { openConnection, scrub } from "../connection/open-connection.ts";
+import { redactPostgresUrl, urlSecrets } from "../connection/redact-url.ts";
+import { type AuditEventsMappingInput, resolveMapping } from "../mapping/audit-events-mapping.ts";
+import { type LineMode, type LineQuery, planLineQuery } from "../query/line-query.ts";
+import { describeTable, quoteIdent, type TableShape } from "../query/table-shape.ts";
+import { validateOrgId } from "../tenancy/validate-org-id.ts";
+import { lineBlock, ownsMemory } from "./line-block.ts";
+import { SegmentDigest } from "./segment-digest.ts";
+
+/** Options of {@link postgresSource}. Give exactly one of `url` and `client`. */
+export interface PostgresSourceOptions {
+  /** `postgres://user:password@host:port/db`; the source opens (and closes) its own connections. */
+  url?: string;
+  /** A connected client to read through instead; the source never ends it. */
+  client?: pg.ClientBase;
+  /** The organisation whose events are read; validated, and every query is filtered on it. */
+  orgId: string;
+  /** Table and column names. @default DEFAULT_AUDIT_EVENTS_MAPPING */
+  mapping?: AuditEventsMappingInput;
+  /**
+   * `raw`: hash the stored line bytes; `columns`: rebuild each line from columns as Go would write
+   * it; `auto`: `raw` when the table has the raw line column. @default "auto"
+   */
+  mode?: LineMode | "auto";
+  /** The iddio home for policy.yaml, tokens.yaml, certificates and recordings. @default null (those inputs are reported missing) */
+  home?: string;
+  /** Rows fetched per cursor round trip; memory holds about two batches. @default 5000 */
+  batchRows?: number;
+}
+
+/** A {@link AuditLineSource} over PostgreSQL, with what it learnt once read. */
+export interface PostgresSource extends AuditLineSource {
+  readonly type: "postgres";
+  readonly orgId: string;
+  /** How lines were obtained, once `segments()` has started. */
+  readonly mode: LineMode | null;
+  /**
+   * The sequence column's value of the rows at the given line numbers (row ordinals), to name
+   * the rows a finding points at (`SELECT … WHERE seq = …`).
+   */
+  rowIds(lines: readonly number[]): Promise<Map<number, string>>;
+}
+
+const DEFAULT_BATCH_ROWS = 5000;
+/** The driver's type parsers, except int8: it arrives as a string by default; audit integers (latency_us, wait times) fit a double. */
+function typeParsers(driver: Driver) {
+  return {
+    getTypeParser: (oid: number, format?: "text" | "binary") =>
+      oid === 20 ? (v: string) => Number(v) : driver.pg.types.getTypeParser(oid, format ?? "text"),
+  };
+}
+
+/**
+ * Streams one organisation's audit events from the iddio enterprise server's PostgreSQL in chain
+ * order (DESIGN §3.4) through a server-side cursor, `batchRows` rows at a time, never loading the
+ * table. The whole stream is one segment named `postgres:<table>?org_id=<org>` whose line numbers
+ * are row ordinals; its digest is the SHA-256 of the lines each followed by `\n`, i.e. of the JSONL
+ * file holding the same lines. Lives outside `@iddio-compliance/core` so core stays free of a
+ * database driver.
+ */
+export function postgresSource(options: PostgresSourceOptions): PostgresSource {
+  const orgId = validateOrgId(options.orgId, "orgId");
+  if ((options.url === undefined) === (options.client === undefined)) {
+    throw new ComplianceError("INVALID_OPTION", "postgres source: give exactly one of url and client", {
+      subject: "url",
+    });
+  }
+  const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+  if (!Number.isInteger(batchRows) || batchRows < 1)
+    throw new ComplianceError(
+      "INVALID_OPTION",
+      `postgres source: batchRows must be a positive integer, got ${batchRows}`,
+      { subject: "batchRows" },
+    );
+  const mapping = resolveMapping(options.mapping);
+  const location =
+    options.url !== undefined
+      ? redactPostgresUrl(options.url)
+      : clientLocation(options.client as pg.ClientBase);
+  const secrets = options.url !== undefined ? urlSecrets(options.url) : [];
+  const target = { url: options.url, client: options.client };
+  let mode: LineMode | null = null;
+
+  const plan = async (): Promise<{ table: TableShape; query: LineQuery }> => {
+    const conn = await openConnection(target, location, secrets);
+    try {
+      const table = await describeTable(conn.client, mapping).catch((cause: Error) => {
+        throw new ComplianceError(
+          "INPUT_UNREADABLE",
+          `cannot read PostgreSQL at ${location}: ${scrub(cause.message, secrets)}`,
+          { subject: location, cause },
+        );
+      });
+      if (!table) {
+        const where = mapping.schema === null ? "on the search_path" : `in schema "${mapping.schema}"`;
+        throw new ComplianceError(
+          "SOURCE_NOT_FOUND",
+          `table "${mapping.table}" not found ${where} in PostgreSQL at ${location}`,
+          { subject: location },
+        );
+      }
+      return { table, query: planLineQuery(table, mapping, options.mode ?? "auto") };
+    } finally {
+      await conn.close();
+    }
+  };
+
+  async function* readBatches(
+    table: TableShape,
+    query: LineQuery,
+    digest: SegmentDigest,
+  ): AsyncGenerator<LineBatch> {
+    const driver = await loadDriver();
+    const conn = await openConnection(target, location, secrets);
+    const liveness = watchConnection(conn.client);
+    const cursor = conn.client.query(
+      new driver.Cursor(query.sql, [orgId], { rowMode: "array", types: typeParsers(driver) as never }),
+    );
+    let pending: Promise<unknown[][]> | null = null;
+    let failed = false;
+    try {
+      let lineNo = 1;
+      // One batch is always in flight while the previous one is verified: the database and the
+      // hashing overlap, and memory stays at about two batches.
+      pending = prefetch(cursor, batchRows);
+      for (;;) {
+        const rows: unknown[][] = await pending;
+        pending = rows.length === batchRows ? prefetch(cursor, batchRows) : null;
+        if (rows.length === 0) break;
+        const block = lineBlock(rows.map(query.toLine));
+        digest.add(block);
+        yield {
+          block,
+          firstLine: lineNo,
+          incompleteTail: false,
+          bytesRead: digest.bytes,
+          transferable: ownsMemory(block),
+        };
+        lineNo += rows.length;
+        if (pending === null) break;
+      }
+      if (lineNo === 1) {
+        throw new ComplianceError(
+          "SOURCE_EMPTY",
+          `no audit events for org_id "${orgId}" in ${table.display} at ${location}`,
+          { subject: orgId },
+        );
+      }
+    } catch (cause) {
+      failed = true;
+      if (cause instanceof ComplianceError) throw cause;
+      throw new Error(scrub((cause as Error).message, secrets), { cause });
+    } finally {
+      await pending?.catch(() => {});
+      // Closing the portal waits for the server's reply: only ask a connection that is still alive.
+      if (!failed && !liveness.dead) await Promise.race([cursor.close().catch(() => {}), liveness.ended]);
+      liveness.stop();
+      await conn.close();
+    }
+  }
+
+  return {
+    type: "postgres",
+    location,
+    orgId,
+    home: options.home ?? null,
+    totalBytes: null,
+    get mode() {
+      return mode;
+    },
+    async rowIds(lines) {
+      const wanted = [...new Set(lines)].filter((n) => Number.isInteger(n) && n > 0);
+      if (wanted.length === 0) return new Map();
+      const { table } = await plan();
+      const org = quoteIdent(mapping.orgId);
+      const seq = quoteIdent(mapping.sequence);
+      const conn = await openConnection(target, location, secrets);
+      try {
+        const { rows } = await conn.client.query<{ n: string; id: string }>(
+          `SELECT n::text AS n, id FROM (SELECT row_number() OVER (ORDER BY ${seq}) AS n, ${seq}::text AS id FROM ${table.sql} WHERE ${org} = $1) x WHERE n = ANY($2::bigint[])`,
+          [orgId, wanted],
+        );
+        return new Map(rows.map((r) => [Number(r.n), r.id]));
+      } finally {
+        await conn.close();
+      }
+    },
+    async *segments() {
+      const { table, query } = await plan();
+      mode = query.mode;
+      const digest = new SegmentDigest();
+      const segment: ChainSegment = {
+        name: `postgres:${table.display}?org_id=${orgId}${query.mode === "columns" ? "&lines=rebuilt" : ""}`,
+        compressed: false,
+        batches: () => readBatches(table, query, digest),
+        digest: () => digest.result(),
+      };
+      yield segment;
+    },
+  };
+}
+
+/**
+ * Starts reading the next batch. The read may fail (connection lost) while the previous batch is
+ * still being verified, before anyone awaits it: a handler is attached at once so that is not an
+ * unhandled rejection; awaiting the returned promise still sees the failure.
+ */
+function prefetch(cursor: Cursor, rows: number): Promise<unknown[][]> {
+  const read = cursor.read(rows) as Promise<unknown[][]>;
+  read.catch(() => {});
+  return read;
+}
+
+/** Tracks whether a client's connection has died (error or end), without waiting on it. */
+function watchConnection(client: pg.ClientBase): {
+  readonly dead: boolean;
+  ended: Promise<void>;
+  stop(): void;
+} {
+  let dead = false;
+  let resolveEnded: () => void = () => {};
+  const ended = new Promise<void>((resolve) => {
+    resolveEnded = resolve;
+  });
+  const onDead = () => {
+    dead = true;
+    resolveEnded();
+  };
+  client.on("error", onDead);
+  client.on("end", onDead);
+  return {
+    get dead() {
+      return dead;
+    },
+    ended,
+    stop() {
+      client.removeListener("error", onDead);
+      client.removeListener("end", onDead);
+    },
+  };
+}
+
+function clientLocation(client: pg.ClientBase): string {
+  const c = client as unknown as { user?: string; host?: string; port?: number; database?: string };
+  return `postgres://${c.user ? `${c.user}@` : ""}${c.host ?? "localhost"}:${c.port ?? 5432}/${c.database ?? ""}`;
+}
