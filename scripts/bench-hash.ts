@@ -3,7 +3,7 @@
 // one-shot crypto.hash), and prints the median of 5 runs. The verifier's choice is in
 // packages/core/src/chain/sha256.ts.
 import { createHash, hash as oneShot } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
@@ -30,7 +30,9 @@ const candidates: Record<string, (line: Buffer) => string> = {
   "node:crypto hash() one-shot": (line) => oneShot("sha256", line, "hex"),
 };
 
-console.log(`${lines.length.toLocaleString("en-US")} lines, ${(bytes / 1e6).toFixed(1)} MB, median of 5 runs\n`);
+console.log(
+  `${lines.length.toLocaleString("en-US")} lines, ${(bytes / 1e6).toFixed(1)} MB, median of 5 runs\n`,
+);
 for (const [name, fn] of Object.entries(candidates)) {
   const times: number[] = [];
   for (let run = 0; run < 5; run++) {
@@ -39,5 +41,9 @@ for (const [name, fn] of Object.entries(candidates)) {
     times.push(Number(process.hrtime.bigint() - t) / 1e9);
   }
   const median = times.sort((a, b) => a - b)[2] as number;
-  console.log(`${name.padEnd(30)} ${(median * 1000).toFixed(0).padStart(6)} ms  ${Math.round(lines.length / median).toLocaleString("en-US").padStart(10)} lines/s  ${(bytes / 1e6 / median).toFixed(0).padStart(5)} MB/s`);
+  console.log(
+    `${name.padEnd(30)} ${(median * 1000).toFixed(0).padStart(6)} ms  ${Math.round(lines.length / median)
+      .toLocaleString("en-US")
+      .padStart(10)} lines/s  ${(bytes / 1e6 / median).toFixed(0).padStart(5)} MB/s`,
+  );
 }

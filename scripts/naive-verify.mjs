@@ -6,12 +6,21 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import { COMMAND_EVENT_FIELDS, goMarshalStruct, LIFECYCLE_KINDS, lifecycleFields } from "@iddio-compliance/schema";
+import {
+  COMMAND_EVENT_FIELDS,
+  goMarshalStruct,
+  LIFECYCLE_KINDS,
+  lifecycleFields,
+} from "@iddio-compliance/schema";
 
 const KNOWN = new Set(LIFECYCLE_KINDS);
 // A record of a kind we have no struct for: its own key order, as Go would keep for a struct.
 const fieldsOf = (event) =>
-  typeof event.event !== "string" ? COMMAND_EVENT_FIELDS : KNOWN.has(event.event) ? lifecycleFields(event.event) : Object.keys(event).map((name) => ({ name, omitempty: false }));
+  typeof event.event !== "string"
+    ? COMMAND_EVENT_FIELDS
+    : KNOWN.has(event.event)
+      ? lifecycleFields(event.event)
+      : Object.keys(event).map((name) => ({ name, omitempty: false }));
 
 let prev = "genesis";
 let events = 0;

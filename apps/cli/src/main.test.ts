@@ -12,7 +12,17 @@ const tmp = () => mkdtempSync(join(tmpdir(), "cli-"));
 describe("iddio-compliance export", () => {
   it("writes the six JSON files, each valid against its schema, and prints a summary", async () => {
     const out = join(tmp(), "evidence");
-    const r = await runCli(["export", "--source", GO_CHAIN, "--from", "2026-02-08", "--to", "2026-02-08", "--output", out]);
+    const r = await runCli([
+      "export",
+      "--source",
+      GO_CHAIN,
+      "--from",
+      "2026-02-08",
+      "--to",
+      "2026-02-08",
+      "--output",
+      out,
+    ]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(Object.keys(EVIDENCE_FILES).sort());
@@ -26,7 +36,19 @@ describe("iddio-compliance export", () => {
 
   it("writes the CSV set with the list files and a summary.json manifest", async () => {
     const out = join(tmp(), "evidence");
-    const r = await runCli(["export", "--format", "csv", "--source", GO_CHAIN, "--from", "2026-02-01", "--to", "2026-02-28", "--output", out]);
+    const r = await runCli([
+      "export",
+      "--format",
+      "csv",
+      "--source",
+      GO_CHAIN,
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       "audit-log-integrity.csv",
@@ -41,23 +63,47 @@ describe("iddio-compliance export", () => {
       "summary.csv",
       "summary.json",
     ]);
-    const agents = parseCsv(readFileSync(join(out, "cc6.1-access-controls.csv")), { columns: true }) as Record<string, string>[];
+    const agents = parseCsv(readFileSync(join(out, "cc6.1-access-controls.csv")), {
+      columns: true,
+    }) as Record<string, string>[];
     expect(agents.map((a) => a.agent)).toContain("ops <bot> & co");
   });
 
   it("is deterministic: the same input gives byte-identical files except generated_at", async () => {
     const a = join(tmp(), "a");
     const b = join(tmp(), "b");
-    for (const out of [a, b]) await runCli(["export", "--source", GO_CHAIN, "--from", "2026-02-01", "--to", "2026-02-28", "--output", out]);
+    for (const out of [a, b])
+      await runCli([
+        "export",
+        "--source",
+        GO_CHAIN,
+        "--from",
+        "2026-02-01",
+        "--to",
+        "2026-02-28",
+        "--output",
+        out,
+      ]);
     for (const file of readdirSync(a)) {
-      const strip = (dir: string) => readFileSync(join(dir, file), "utf8").replace(/"(generated_at|verified_at)": "[^"]*"/g, "");
+      const strip = (dir: string) =>
+        readFileSync(join(dir, file), "utf8").replace(/"(generated_at|verified_at)": "[^"]*"/g, "");
       if (file !== "summary.json") expect(strip(b), file).toBe(strip(a));
     }
   });
 
   it("exits 1 and still writes evidence when the chain does not verify", async () => {
     const out = join(tmp(), "evidence");
-    const r = await runCli(["export", "--source", join(GO_FIXTURES, "tampered-edit.jsonl"), "--from", "2026-02-01", "--to", "2026-02-28", "--output", out]);
+    const r = await runCli([
+      "export",
+      "--source",
+      join(GO_FIXTURES, "tampered-edit.jsonl"),
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      out,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("NOT VERIFIED");
     const cc72 = JSON.parse(readFileSync(join(out, "cc7.2-monitoring-evidence.json"), "utf8"));
@@ -67,7 +113,11 @@ describe("iddio-compliance export", () => {
 
   const bad: [string, string[], RegExp][] = [
     ["a nonexistent source", ["--source", "/nope/iddio"], /"\/nope\/iddio" does not exist/],
-    ["--from after --to", ["--from", "2026-03-01", "--to", "2026-02-01"], /--from 2026-03-01 is after --to 2026-02-01/],
+    [
+      "--from after --to",
+      ["--from", "2026-03-01", "--to", "2026-02-01"],
+      /--from 2026-03-01 is after --to 2026-02-01/,
+    ],
     ["an invalid date", ["--from", "2026-02-30"], /--from: "2026-02-30" is not a valid date/],
     ["an unknown format", ["--format", "xml"], /--format: unknown format "xml"/],
     ["an unknown time zone", ["--tz", "Mars/Olympus"], /--tz: unknown time zone "Mars\/Olympus"/],
@@ -76,7 +126,12 @@ describe("iddio-compliance export", () => {
   for (const [what, flags, message] of bad) {
     it(`exits 2 with a message naming ${what}, and writes nothing`, async () => {
       const out = join(tmp(), "evidence");
-      const base: Record<string, string> = { "--source": GO_CHAIN, "--from": "2026-02-01", "--to": "2026-02-28", "--output": out };
+      const base: Record<string, string> = {
+        "--source": GO_CHAIN,
+        "--from": "2026-02-01",
+        "--to": "2026-02-28",
+        "--output": out,
+      };
       for (let i = 0; i < flags.length; i += 2) base[flags[i] as string] = flags[i + 1] as string;
       if (flags[0] === "--frm") delete base["--from"];
       const argv = ["export", ...Object.entries(base).flat()];
@@ -90,7 +145,15 @@ describe("iddio-compliance export", () => {
   }
 
   it("exits 2 naming the flag when a required flag is missing", async () => {
-    const r = await runCli(["export", "--source", GO_CHAIN, "--to", "2026-02-28", "--output", join(tmp(), "x")]);
+    const r = await runCli([
+      "export",
+      "--source",
+      GO_CHAIN,
+      "--to",
+      "2026-02-28",
+      "--output",
+      join(tmp(), "x"),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("missing required flag --from");
   });
@@ -98,14 +161,34 @@ describe("iddio-compliance export", () => {
   it("exits 2 for an empty audit log, naming it", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "audit.jsonl"), "");
-    const r = await runCli(["export", "--source", dir, "--from", "2026-02-01", "--to", "2026-02-28", "--output", join(dir, "out")]);
+    const r = await runCli([
+      "export",
+      "--source",
+      dir,
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      join(dir, "out"),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/holds no events/);
   });
 
   it("refuses to overwrite an existing output folder", async () => {
     const out = tmp();
-    const r = await runCli(["export", "--source", GO_CHAIN, "--from", "2026-02-01", "--to", "2026-02-28", "--output", out]);
+    const r = await runCli([
+      "export",
+      "--source",
+      GO_CHAIN,
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      out,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already exists/);
   });
@@ -113,7 +196,10 @@ describe("iddio-compliance export", () => {
   it("reads the source from IDDIO_HOME when --source is not given", async () => {
     const home = tmp();
     cpSync(GO_CHAIN, join(home, "audit.jsonl"));
-    const r = await runCli(["export", "--from", "2026-02-01", "--to", "2026-02-28", "--output", join(tmp(), "e")], { env: { IDDIO_HOME: home } });
+    const r = await runCli(
+      ["export", "--from", "2026-02-01", "--to", "2026-02-28", "--output", join(tmp(), "e")],
+      { env: { IDDIO_HOME: home } },
+    );
     expect(r.code).toBe(0);
   });
 });
@@ -140,7 +226,17 @@ describe("iddio-compliance verify", () => {
 describe("iddio-compliance verify-package", () => {
   it("confirms an intact package and reports a changed file", async () => {
     const out = join(tmp(), "evidence");
-    await runCli(["export", "--source", GO_CHAIN, "--from", "2026-02-01", "--to", "2026-02-28", "--output", out]);
+    await runCli([
+      "export",
+      "--source",
+      GO_CHAIN,
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      out,
+    ]);
     expect((await runCli(["verify-package", out])).code).toBe(0);
     writeFileSync(join(out, "cc6.1-access-controls.json"), "{}\n");
     const r = await runCli(["verify-package", out]);
@@ -156,7 +252,17 @@ describe("iddio-compliance sample", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/command events/);
     expect((await runCli(["verify", "--source", home])).code).toBe(0);
-    const e = await runCli(["export", "--source", home, "--from", "2026-01-01", "--to", "2026-03-31", "--output", join(tmp(), "ev")]);
+    const e = await runCli([
+      "export",
+      "--source",
+      home,
+      "--from",
+      "2026-01-01",
+      "--to",
+      "2026-03-31",
+      "--output",
+      join(tmp(), "ev"),
+    ]);
     expect(e.code).toBe(0);
   });
 

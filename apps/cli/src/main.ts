@@ -4,8 +4,8 @@ import { exportCommand } from "./commands/export.ts";
 import { pushCommand } from "./commands/push.ts";
 import { sampleCommand } from "./commands/sample.ts";
 import { serveCommand } from "./commands/serve.ts";
-import { verifyPackageCommand } from "./commands/verify-package.ts";
 import { verifyCommand } from "./commands/verify.ts";
+import { verifyPackageCommand } from "./commands/verify-package.ts";
 import { sanitizeTerminal } from "./terminal/sanitize.ts";
 import { UsageError } from "./usage-error.ts";
 
@@ -51,12 +51,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`iddio-compliance ${name}: ${sanitizeTerminal(error.message)}\nRun 'iddio-compliance ${name} --help' for usage.\n`);
+      io.stderr.write(
+        `iddio-compliance ${name}: ${sanitizeTerminal(error.message)}\nRun 'iddio-compliance ${name} --help' for usage.\n`,
+      );
       return 2;
     }
     // Errors of our own packages (coded, message prefixed "[iddio-compliance]") name their file,
     // flag or key already: print them as they are, without a stack.
-    if (isComplianceError(error) || (error instanceof Error && error.message.startsWith("[iddio-compliance]"))) {
+    if (
+      isComplianceError(error) ||
+      (error instanceof Error && error.message.startsWith("[iddio-compliance]"))
+    ) {
       io.stderr.write(`${sanitizeTerminal((error as Error).message)}\n`);
       return 2;
     }

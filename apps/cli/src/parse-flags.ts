@@ -1,13 +1,19 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { UsageError } from "./usage-error.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type WithHelp<T extends Options> = T & { help: { type: "boolean"; short: "h" } };
 /** What {@link parseFlags} returns: typed values (with `help`) and positionals. */
-export type ParsedFlags<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: WithHelp<T>; allowPositionals: boolean; strict: true }>>;
+export type ParsedFlags<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: WithHelp<T>; allowPositionals: boolean; strict: true }>
+>;
 
 /** Parses flags with `node:util`, turning its errors into {@link UsageError}s that name the flag. */
-export function parseFlags<T extends Options>(argv: string[], options: T, allowPositionals = false): ParsedFlags<T> {
+export function parseFlags<T extends Options>(
+  argv: string[],
+  options: T,
+  allowPositionals = false,
+): ParsedFlags<T> {
   try {
     const all: WithHelp<T> = { ...options, help: { type: "boolean", short: "h" } };
     return parseArgs({ args: argv, options: all, allowPositionals, strict: true });

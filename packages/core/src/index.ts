@@ -1,31 +1,36 @@
-export { ChainVerifier } from "./chain/chain-verifier.ts";
 export type { ChainFileInfo, ChainVerifierOptions, FindingKind, HashMode } from "./chain/chain-verifier.ts";
-export { verifyAuditLog } from "./chain/verify-audit-log.ts";
+export { ChainVerifier } from "./chain/chain-verifier.ts";
 export type { VerifyAuditLogOptions } from "./chain/verify-audit-log.ts";
-export { ComplianceError, isComplianceError } from "./errors/compliance-error.ts";
+export { verifyAuditLog } from "./chain/verify-audit-log.ts";
+export type { Env } from "./config/interpolate-env.ts";
+export { interpolateEnv, shieldEnvReferences } from "./config/interpolate-env.ts";
+export type { ServerConfig, ServerConfigOptions } from "./config/load-server-config.ts";
+export { loadServerConfig, parseServerConfig } from "./config/load-server-config.ts";
+export type { ServerConfigErrorCode } from "./config/server-config-error.ts";
+export { isServerConfigError, ServerConfigError } from "./config/server-config-error.ts";
 export type { ComplianceErrorCode } from "./errors/compliance-error.ts";
+export { ComplianceError, isComplianceError } from "./errors/compliance-error.ts";
 export { exportEvidence } from "./export/export-evidence.ts";
-export type { ChainAnchor, ExportEvidenceOptions, ExportEvidenceResult, ExportProgress } from "./export/export-options.ts";
-export { verifyPackage } from "./package/verify-package.ts";
+export type {
+  ChainAnchor,
+  ExportEvidenceOptions,
+  ExportEvidenceResult,
+  ExportProgress,
+} from "./export/export-options.ts";
+export type { LineBatch } from "./io/line-reader.ts";
 export type { PackageProblem, PackageVerdict } from "./package/verify-package.ts";
+export { verifyPackage } from "./package/verify-package.ts";
 export type { AuditLineSource, ChainSegment } from "./sources/audit-line-source.ts";
+export type { CertificateInfo } from "./sources/certificates.ts";
+export { readAgentCertificates, readCertificate } from "./sources/certificates.ts";
+export type { AuditFile, AuditSource } from "./sources/discover-audit-files.ts";
 export { discoverAuditFiles } from "./sources/discover-audit-files.ts";
 export { jsonlSource } from "./sources/jsonl-source.ts";
-export type { LineBatch } from "./io/line-reader.ts";
-export type { AuditFile, AuditSource } from "./sources/discover-audit-files.ts";
-export { readAgentCertificates, readCertificate } from "./sources/certificates.ts";
-export type { CertificateInfo } from "./sources/certificates.ts";
-export { readPolicyFile } from "./sources/policy-file.ts";
 export type { PolicyFile } from "./sources/policy-file.ts";
-export { readTokensFile, tokenFingerprint } from "./sources/tokens-file.ts";
+export { readPolicyFile } from "./sources/policy-file.ts";
 export type { TokenFingerprint } from "./sources/tokens-file.ts";
-export { makePeriod } from "./time/period.ts";
+export { readTokensFile, tokenFingerprint } from "./sources/tokens-file.ts";
 export type { Period } from "./time/period.ts";
-export { neutraliseCell } from "./writers/csv-cells.ts";
+export { makePeriod } from "./time/period.ts";
 export { GENERATOR } from "./version.ts";
-export { interpolateEnv, shieldEnvReferences } from "./config/interpolate-env.ts";
-export type { Env } from "./config/interpolate-env.ts";
-export { loadServerConfig, parseServerConfig } from "./config/load-server-config.ts";
-export type { ServerConfig, ServerConfigOptions } from "./config/load-server-config.ts";
-export { isServerConfigError, ServerConfigError } from "./config/server-config-error.ts";
-export type { ServerConfigErrorCode } from "./config/server-config-error.ts";
+export { neutraliseCell } from "./writers/csv-cells.ts";

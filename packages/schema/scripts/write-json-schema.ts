@@ -1,5 +1,5 @@
 // Writes one JSON Schema per evidence file into json-schema/. Run: pnpm --filter @iddio-compliance/schema json-schema
-import { writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { renderJsonSchemas } from "../src/json-schema.ts";
 

@@ -1,26 +1,41 @@
-export { CRITERION_KEYS, complianceConfigSchema, connectorConfigSchema, s3StorageConfigSchema } from "./config/compliance-config.ts";
 export type { ComplianceConfig, S3StorageConfig } from "./config/compliance-config.ts";
-export { auditLogIntegritySchema, chainFileSchema, chainFindingSchema, findingKind } from "./evidence/audit-log-integrity.ts";
+export {
+  CRITERION_KEYS,
+  complianceConfigSchema,
+  connectorConfigSchema,
+  s3StorageConfigSchema,
+} from "./config/compliance-config.ts";
 export type { AuditLogIntegrity, ChainFinding } from "./evidence/audit-log-integrity.ts";
-export { cc61AccessControlsSchema } from "./evidence/cc6-1-access-controls.ts";
+export {
+  auditLogIntegritySchema,
+  chainFileSchema,
+  chainFindingSchema,
+  findingKind,
+} from "./evidence/audit-log-integrity.ts";
 export type { Cc61AccessControls } from "./evidence/cc6-1-access-controls.ts";
-export { cc62CredentialLifecycleSchema } from "./evidence/cc6-2-credential-lifecycle.ts";
+export { cc61AccessControlsSchema } from "./evidence/cc6-1-access-controls.ts";
 export type { Cc62CredentialLifecycle } from "./evidence/cc6-2-credential-lifecycle.ts";
-export { cc63AuthorizationChangesSchema } from "./evidence/cc6-3-authorization-changes.ts";
+export { cc62CredentialLifecycleSchema } from "./evidence/cc6-2-credential-lifecycle.ts";
 export type { Cc63AuthorizationChanges } from "./evidence/cc6-3-authorization-changes.ts";
-export { cc72MonitoringEvidenceSchema } from "./evidence/cc7-2-monitoring-evidence.ts";
+export { cc63AuthorizationChangesSchema } from "./evidence/cc6-3-authorization-changes.ts";
 export type { Cc72MonitoringEvidence } from "./evidence/cc7-2-monitoring-evidence.ts";
-export { EVIDENCE_FILES } from "./evidence/index.ts";
+export { cc72MonitoringEvidenceSchema } from "./evidence/cc7-2-monitoring-evidence.ts";
 export type { EvidenceFileName } from "./evidence/index.ts";
-export { manifestEntrySchema, summarySchema } from "./evidence/summary.ts";
+export { EVIDENCE_FILES } from "./evidence/index.ts";
 export type { EvidenceSummary, ManifestEntry } from "./evidence/summary.ts";
-export { auditEventSchema, decisionSchema, protocolSchema, TIER_NAMES } from "./input/audit-event.ts";
+export { manifestEntrySchema, summarySchema } from "./evidence/summary.ts";
 export type { AuditEvent } from "./input/audit-event.ts";
-export { lifecycleRecordSchema } from "./input/lifecycle-record.ts";
+export { auditEventSchema, decisionSchema, protocolSchema, TIER_NAMES } from "./input/audit-event.ts";
 export type { LifecycleRecord } from "./input/lifecycle-record.ts";
-export { policyRuleSchema, policySchema, tokensFileSchema } from "./input/policy.ts";
+export { lifecycleRecordSchema } from "./input/lifecycle-record.ts";
 export type { Policy } from "./input/policy.ts";
-export { goMarshalStruct, goMarshalValue, goQuote } from "./wire/go-json.ts";
-export type { GoField } from "./wire/go-json.ts";
-export { COMMAND_EVENT_FIELDS, LIFECYCLE_KINDS, lifecycleFields, withOmittedHash } from "./wire/struct-order.ts";
+export { policyRuleSchema, policySchema, tokensFileSchema } from "./input/policy.ts";
 export { renderJsonSchemas } from "./json-schema.ts";
+export type { GoField } from "./wire/go-json.ts";
+export { goMarshalStruct, goMarshalValue, goQuote } from "./wire/go-json.ts";
+export {
+  COMMAND_EVENT_FIELDS,
+  LIFECYCLE_KINDS,
+  lifecycleFields,
+  withOmittedHash,
+} from "./wire/struct-order.ts";

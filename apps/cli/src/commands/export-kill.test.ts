@@ -12,7 +12,17 @@ describe("a killed export", () => {
     const lines = readFileSync(join(GO_FIXTURES, "chain.jsonl"));
     writeFileSync(join(dir, "audit.jsonl"), Buffer.concat(Array.from({ length: 6000 }, () => lines)));
     const out = join(dir, "evidence");
-    const child = spawnCli(["export", "--source", dir, "--from", "2026-02-01", "--to", "2026-02-28", "--output", out]);
+    const child = spawnCli([
+      "export",
+      "--source",
+      dir,
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      out,
+    ]);
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     let sawStaging = false;
     for (let i = 0; i < 600 && !sawStaging; i++) {
@@ -24,7 +34,17 @@ describe("a killed export", () => {
     await exited;
     expect(existsSync(out)).toBe(false);
 
-    const r = await runCli(["export", "--source", join(GO_FIXTURES, "chain.jsonl"), "--from", "2026-02-01", "--to", "2026-02-28", "--output", out]);
+    const r = await runCli([
+      "export",
+      "--source",
+      join(GO_FIXTURES, "chain.jsonl"),
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(readdirSync(dir).filter((n) => n.startsWith(".evidence.tmp-"))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { exportEvidence, type ExportEvidenceResult } from "@iddio-compliance/core";
+import { type ExportEvidenceResult, exportEvidence } from "@iddio-compliance/core";
 import type { CliIo, Command } from "../cli-io.ts";
 import { parseFlags, required } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
@@ -51,7 +51,8 @@ export const exportCommand: Command = async (argv, io) => {
     return 0;
   }
   const format = values.format;
-  if (format !== "json" && format !== "csv") throw new UsageError(`--format: unknown format "${format}" (expected json or csv)`);
+  if (format !== "json" && format !== "csv")
+    throw new UsageError(`--format: unknown format "${format}" (expected json or csv)`);
   const from = required(values.from, "--from");
   const to = required(values.to, "--to");
   const output = resolve(io.cwd, required(values.output, "--output"));
@@ -61,7 +62,17 @@ export const exportCommand: Command = async (argv, io) => {
   let result: ExportEvidenceResult;
   try {
     const ledgers = (values.ledger ?? []).map((l) => resolve(io.cwd, l));
-    result = await exportEvidence({ source, ...(home ? { home } : {}), ...(ledgers.length > 0 ? { ledgers } : {}), from, to, timeZone: values.tz, format, output, onProgress: bar.update });
+    result = await exportEvidence({
+      source,
+      ...(home ? { home } : {}),
+      ...(ledgers.length > 0 ? { ledgers } : {}),
+      from,
+      to,
+      timeZone: values.tz,
+      format,
+      output,
+      onProgress: bar.update,
+    });
   } finally {
     bar.done();
   }
@@ -81,7 +92,9 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
     const headline = Object.entries(c.headline)
       .map(([k, v]) => `${k.replaceAll("_", " ")} ${n(v)}`)
       .join(", ");
-    lines.push(`  ${c.criterion.padEnd(6)} ${c.title.padEnd(38)} ${c.status.padEnd(9)} ${c.evidence_strength.padEnd(7)} ${headline}`);
+    lines.push(
+      `  ${c.criterion.padEnd(6)} ${c.title.padEnd(38)} ${c.status.padEnd(9)} ${c.evidence_strength.padEnd(7)} ${headline}`,
+    );
     if (c.missing_inputs.length > 0) lines.push(`         missing: ${c.missing_inputs.join("; ")}`);
   }
   const i = summary.integrity;
@@ -92,8 +105,14 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
       : `  Hash chain: NOT VERIFIED — ${n(i.findings)} finding(s); see ${i.file}`,
   );
   if (summary.unrecognised_records.total > 0) {
-    lines.push(`  Unrecognised records: ${Object.entries(summary.unrecognised_records.kinds).map(([k, v]) => `${k} ×${v}`).join(", ")}`);
+    lines.push(
+      `  Unrecognised records: ${Object.entries(summary.unrecognised_records.kinds)
+        .map(([k, v]) => `${k} ×${v}`)
+        .join(", ")}`,
+    );
   }
-  lines.push(`  Evidence: ${outputFlag} (${summary.manifest.length + 1} files; manifest with SHA-256 in summary.json)`);
+  lines.push(
+    `  Evidence: ${outputFlag} (${summary.manifest.length + 1} files; manifest with SHA-256 in summary.json)`,
+  );
   io.stdout.write(`${sanitizeTerminal(lines.join("\n"))}\n`);
 }

@@ -33,16 +33,28 @@ export const sampleCommand: Command = async (argv, io) => {
   }
   const outDir = resolve(io.cwd, required(values.output, "--output"));
   const events = Number(values.events);
-  if (!Number.isInteger(events) || events < 1 || events > 100_000_000) throw new UsageError(`--events: "${values.events}" is not a whole number from 1 to 100000000`);
+  if (!Number.isInteger(events) || events < 1 || events > 100_000_000)
+    throw new UsageError(`--events: "${values.events}" is not a whole number from 1 to 100000000`);
   const seed = /^\d+$/.test(values.seed) ? Number(values.seed) : values.seed;
   // Loaded on demand: the other commands never pay for the simulator.
   const { generateHome } = await import("@iddio-compliance/simulator");
-  const result = await generateHome({ seed, outDir, events, from: values.from, to: values.to, gzipRotated: !values.plain });
+  const result = await generateHome({
+    seed,
+    outDir,
+    events,
+    from: values.from,
+    to: values.to,
+    gzipRotated: !values.plain,
+  });
   io.stdout.write(`wrote a sample iddio home to ${values.output}${describe(result)}\n`);
   return 0;
 };
 
-function describe(result: { commandEvents: number; lifecycleRecords: number; logFiles: readonly string[] }): string {
+function describe(result: {
+  commandEvents: number;
+  lifecycleRecords: number;
+  logFiles: readonly string[];
+}): string {
   const n = (v: number) => v.toLocaleString("en-US");
   return ` (${n(result.commandEvents)} command events, ${n(result.lifecycleRecords)} lifecycle records in ${result.logFiles.length} log file(s))`;
 }

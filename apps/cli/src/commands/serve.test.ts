@@ -24,7 +24,10 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, ms 
 }
 
 async function metric(url: string, name: string): Promise<number | undefined> {
-  const text = await fetch(`${url}/metrics`).then((r) => r.text(), () => "");
+  const text = await fetch(`${url}/metrics`).then(
+    (r) => r.text(),
+    () => "",
+  );
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.split(" ")[1]);
 }
@@ -32,8 +35,20 @@ async function metric(url: string, name: string): Promise<number | undefined> {
 /** The next command event of a log, hashed and linked the way iddio's writer does it. */
 function chainedEvent(log: string): string {
   const last = JSON.parse(log.trimEnd().split("\n").at(-1) as string) as { hash: string };
-  const event = { timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"), agent: "claude-code", method: "GET", path: "/api/v1/namespaces/default/pods", namespace: "default", resource: "pods", tier: 0, decision: "allow", latency_us: 90 };
-  const hash = createHash("sha256").update(goMarshalStruct({ ...event, hash: "", prev_hash: last.hash }, COMMAND_EVENT_FIELDS)).digest("hex");
+  const event = {
+    timestamp: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    agent: "claude-code",
+    method: "GET",
+    path: "/api/v1/namespaces/default/pods",
+    namespace: "default",
+    resource: "pods",
+    tier: 0,
+    decision: "allow",
+    latency_us: 90,
+  };
+  const hash = createHash("sha256")
+    .update(goMarshalStruct({ ...event, hash: "", prev_hash: last.hash }, COMMAND_EVENT_FIELDS))
+    .digest("hex");
   return goMarshalStruct({ ...event, hash, prev_hash: last.hash }, COMMAND_EVENT_FIELDS);
 }
 
@@ -41,7 +56,15 @@ describe("iddio-compliance serve (sidecar, in a child process)", () => {
   it("verifies appended lines, alerts on an edited line, and records a policy change the next export reports", async () => {
     const dir = mkdtempSync(join(tmpdir(), "serve-"));
     const home = join(dir, "home");
-    await generateHome({ outDir: home, seed: 5, events: 600, from: "2026-01-01", to: "2026-01-31", gzipRotated: false, rotateEvents: 100_000 });
+    await generateHome({
+      outDir: home,
+      seed: 5,
+      events: 600,
+      from: "2026-01-01",
+      to: "2026-01-31",
+      gzipRotated: false,
+      rotateEvents: 100_000,
+    });
     const state = join(dir, "state");
     writeFileSync(
       join(dir, "server.yaml"),
@@ -53,15 +76,21 @@ describe("iddio-compliance serve (sidecar, in a child process)", () => {
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const url = await until(() => /serving \/healthz and \/metrics on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1]);
+    const url = await until(
+      () => /serving \/healthz and \/metrics on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1],
+    );
     expect(await fetch(`${url}/healthz`).then((r) => r.status)).toBe(200);
-    await until(async () => ((await metric(url, "iddio_compliance_audit_chain_verified")) === 1 ? true : undefined));
+    await until(async () =>
+      (await metric(url, "iddio_compliance_audit_chain_verified")) === 1 ? true : undefined,
+    );
 
     // Append two events chained exactly as iddio writes them: the verified-lines counter moves.
     const log = join(home, "audit.jsonl");
     const before = (await metric(url, "iddio_compliance_audit_lines_verified_total")) ?? 0;
     for (let i = 0; i < 2; i++) appendFileSync(log, `${chainedEvent(readFileSync(log, "utf8"))}\n`);
-    await until(async () => ((await metric(url, "iddio_compliance_audit_lines_verified_total")) === before + 2 ? true : undefined));
+    await until(async () =>
+      (await metric(url, "iddio_compliance_audit_lines_verified_total")) === before + 2 ? true : undefined,
+    );
     expect(await metric(url, "iddio_compliance_tamper_alerts_total")).toBe(0);
 
     const lines = readFileSync(log, "utf8").trimEnd().split("\n");
@@ -90,11 +119,27 @@ describe("iddio-compliance serve (sidecar, in a child process)", () => {
     // The next export, given the ledger, reports the change in CC6.3.
     const today = new Date().toISOString().slice(0, 10);
     const out = join(dir, "evidence");
-    const r = await runCli(["export", "--source", home, "--ledger", ledger, "--from", today, "--to", today, "--output", out]);
+    const r = await runCli([
+      "export",
+      "--source",
+      home,
+      "--ledger",
+      ledger,
+      "--from",
+      today,
+      "--to",
+      today,
+      "--output",
+      out,
+    ]);
     expect(r.code).toBe(1); // the edited line is still in the log
     const cc63 = JSON.parse(readFileSync(join(out, "cc6.3-authorization-changes.json"), "utf8"));
     expect(cc63.policy_changes).toHaveLength(1);
-    expect(cc63.policy_changes[0].sha256).toBe(createHash("sha256").update(readFileSync(join(home, "policy.yaml"))).digest("hex"));
+    expect(cc63.policy_changes[0].sha256).toBe(
+      createHash("sha256")
+        .update(readFileSync(join(home, "policy.yaml")))
+        .digest("hex"),
+    );
     expect(stderr).not.toMatch(/iddio_[0-9a-f]{16,}/); // no token value in the logs
   }, 90_000);
 });

@@ -27,15 +27,29 @@ Signals: SIGHUP reloads the config; SIGTERM/SIGINT drain (an export in flight co
 /** Writes one JSON log line per message on stderr (messages are sanitised for terminals). */
 function stderrLogger(io: CliIo, verbose: boolean): Logger {
   const write = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    const line = JSON.stringify({ time: new Date().toISOString(), level, msg: sanitizeTerminal(message), ...fields });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level,
+      msg: sanitizeTerminal(message),
+      ...fields,
+    });
     io.stderr.write(`${line}\n`);
   };
-  return { debug: verbose ? write("debug") : () => {}, info: write("info"), warn: write("warn"), error: write("error") };
+  return {
+    debug: verbose ? write("debug") : () => {},
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+  };
 }
 
 /** `iddio-compliance serve`. */
 export const serveCommand: Command = async (argv, io) => {
-  const { values } = parseFlags(argv, { config: { type: "string", short: "c" }, listen: { type: "string" }, verbose: { type: "boolean", default: false } });
+  const { values } = parseFlags(argv, {
+    config: { type: "string", short: "c" },
+    listen: { type: "string" },
+    verbose: { type: "boolean", default: false },
+  });
   if (values.help) {
     io.stdout.write(SERVE_HELP);
     return 0;
@@ -55,7 +69,9 @@ export const serveCommand: Command = async (argv, io) => {
     const e = error as NodeJS.ErrnoException & { address?: string; port?: number };
     if (e.code === "EADDRINUSE" || e.code === "EACCES") {
       const flag = values.listen ? "--listen" : "compliance.listen";
-      throw new UsageError(`${flag}: cannot listen on ${e.address ?? ""}:${e.port ?? ""} (${e.code === "EADDRINUSE" ? "address already in use" : "permission denied"})`);
+      throw new UsageError(
+        `${flag}: cannot listen on ${e.address ?? ""}:${e.port ?? ""} (${e.code === "EADDRINUSE" ? "address already in use" : "permission denied"})`,
+      );
     }
     throw error;
   }

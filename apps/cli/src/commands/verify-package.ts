@@ -23,12 +23,19 @@ export const verifyPackageCommand: Command = async (argv, io) => {
   if (positionals.length !== 1) throw new UsageError("verify-package takes exactly one package folder");
   const verdict = await verifyPackage(resolve(io.cwd, positionals[0] as string));
   if (values.json) {
-    io.stdout.write(`${JSON.stringify({ ok: verdict.ok, files: verdict.files, problems: verdict.problems }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ ok: verdict.ok, files: verdict.files, problems: verdict.problems }, null, 2)}\n`,
+    );
   } else if (verdict.ok) {
     io.stdout.write(`intact: ${verdict.files} files match the manifest in summary.json\n`);
   } else {
-    const lines = verdict.problems.map((p) => `  ${p.file}: ${p.problem.replaceAll("_", " ")}${p.expected ? ` (expected ${p.expected}, found ${p.actual ?? "nothing"})` : ""}`);
-    io.stdout.write(sanitizeTerminal(`NOT INTACT: ${verdict.problems.length} problem(s)\n${lines.join("\n")}\n`));
+    const lines = verdict.problems.map(
+      (p) =>
+        `  ${p.file}: ${p.problem.replaceAll("_", " ")}${p.expected ? ` (expected ${p.expected}, found ${p.actual ?? "nothing"})` : ""}`,
+    );
+    io.stdout.write(
+      sanitizeTerminal(`NOT INTACT: ${verdict.problems.length} problem(s)\n${lines.join("\n")}\n`),
+    );
   }
   return verdict.ok ? 0 : 1;
 };

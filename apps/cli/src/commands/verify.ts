@@ -22,7 +22,11 @@ Exit codes: 0 verified; 1 not verified (findings name file and line); 2 usage or
 
 /** `iddio-compliance verify`. */
 export const verifyCommand: Command = async (argv, io) => {
-  const { values } = parseFlags(argv, { source: { type: "string" }, org: { type: "string" }, json: { type: "boolean", default: false } });
+  const { values } = parseFlags(argv, {
+    source: { type: "string" },
+    org: { type: "string" },
+    json: { type: "boolean", default: false },
+  });
   if (values.help) {
     io.stdout.write(VERIFY_HELP);
     return 0;
@@ -42,13 +46,23 @@ export const verifyCommand: Command = async (argv, io) => {
   );
   // A database finding's line is the row's ordinal in the organisation's stream: name the row too
   // (a nicety: the verdict stands without it).
-  const rows = isPostgresSource(source) ? await source.rowIds(verdict.findings.map((f) => f.line)).catch(() => new Map<number, string>()) : new Map<number, string>();
+  const rows = isPostgresSource(source)
+    ? await source.rowIds(verdict.findings.map((f) => f.line)).catch(() => new Map<number, string>())
+    : new Map<number, string>();
   for (const f of verdict.findings) {
-    const values = f.expected !== null || f.actual !== null ? ` (expected ${f.expected ?? "-"}, found ${f.actual ?? "-"})` : "";
+    const values =
+      f.expected !== null || f.actual !== null
+        ? ` (expected ${f.expected ?? "-"}, found ${f.actual ?? "-"})`
+        : "";
     const row = rows.has(f.line) ? ` (row ${rows.get(f.line)})` : "";
-    out.push(`  ${f.severity === "error" ? "error  " : "warning"} ${f.file}:${f.line}${row} ${f.kind}: ${f.message}${values}`);
+    out.push(
+      `  ${f.severity === "error" ? "error  " : "warning"} ${f.file}:${f.line}${row} ${f.kind}: ${f.message}${values}`,
+    );
   }
-  if (verdict.findings_omitted > 0) out.push(`  … and ${verdict.findings_omitted} more finding(s) (counts: ${JSON.stringify(verdict.finding_counts)})`);
+  if (verdict.findings_omitted > 0)
+    out.push(
+      `  … and ${verdict.findings_omitted} more finding(s) (counts: ${JSON.stringify(verdict.finding_counts)})`,
+    );
   io.stdout.write(`${sanitizeTerminal(out.join("\n"))}\n`);
   return verdict.verified ? 0 : 1;
 };

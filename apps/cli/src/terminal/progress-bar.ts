@@ -20,7 +20,9 @@ export function progressBar(io: CliIo, label: string): { update: (p: Progress) =
       const ratio = p.totalBytes ? Math.min(1, p.bytesRead / p.totalBytes) : 0;
       const filled = Math.round(ratio * width);
       const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
-      io.stderr.write(`\r${label} ${bar} ${(ratio * 100).toFixed(0).padStart(3)}%  ${p.events.toLocaleString("en-US")} events`);
+      io.stderr.write(
+        `\r${label} ${bar} ${(ratio * 100).toFixed(0).padStart(3)}%  ${p.events.toLocaleString("en-US")} events`,
+      );
       drawn = true;
     },
     done() {

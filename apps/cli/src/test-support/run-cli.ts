@@ -4,7 +4,10 @@ import type { CliIo } from "../cli-io.ts";
 import { main } from "../main.ts";
 
 /** Runs the CLI in-process with captured output. */
-export async function runCli(argv: string[], options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}) {
+export async function runCli(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {},
+) {
   let stdout = "";
   let stderr = "";
   const io: CliIo = {
@@ -18,10 +21,15 @@ export async function runCli(argv: string[], options: { cwd?: string; env?: Reco
 }
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
-export const GO_FIXTURES = fileURLToPath(new URL("../../../../packages/core/src/chain/fixtures/go/", import.meta.url));
+export const GO_FIXTURES = fileURLToPath(
+  new URL("../../../../packages/core/src/chain/fixtures/go/", import.meta.url),
+);
 const DEV_ENTRY = fileURLToPath(new URL("../dev-entry.ts", import.meta.url));
 
 /** Spawns the CLI from source in a child process (from the repo root, where `tsx` resolves: pass absolute paths). */
 export function spawnCli(argv: string[]) {
-  return spawn(process.execPath, ["--conditions=dev-source", "--import", "tsx", DEV_ENTRY, ...argv], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, ["--conditions=dev-source", "--import", "tsx", DEV_ENTRY, ...argv], {
+    cwd: REPO_ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }

@@ -98,7 +98,6 @@ function toUrl(url: string | URL, params: SearchParams | undefined): URL {
   return out;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
 
 function excerpt(text: string, redactor: Redactor): string {

@@ -1,8 +1,8 @@
 import { isUtf8 } from "node:buffer";
 import type { AuditLogIntegrity, ChainFinding } from "@iddio-compliance/schema";
 import type { ChainAnchor } from "../export/export-options.ts";
-import type { BlockScan } from "./scan-block.ts";
 import { locateHash, spanAt } from "./locate-hash.ts";
+import type { BlockScan } from "./scan-block.ts";
 import { sha256HexOfParts } from "./sha256.ts";
 
 /** The byte-scan's precomputed hash verdict for one line (see `scanBlock`). */
@@ -39,7 +39,6 @@ export interface ChainVerifierOptions {
   maxFindings?: number;
 }
 
-const EMPTY = new Uint8Array(0);
 const GENESIS = "genesis";
 
 /**
@@ -74,7 +73,16 @@ export class ChainVerifier {
   /** Starts the next file in chain order. */
   beginFile(path: string, compressed: boolean): void {
     if (this.#current) throw new Error("ChainVerifier: beginFile called before endFile");
-    this.#current = { path, compressed, bytes: 0, sha256: "", events: 0, first_hash: null, last_hash: null, first_prev_hash: null };
+    this.#current = {
+      path,
+      compressed,
+      bytes: 0,
+      sha256: "",
+      events: 0,
+      first_hash: null,
+      last_hash: null,
+      first_prev_hash: null,
+    };
   }
 
   /** Ends the current file with its size and SHA-256. */
@@ -102,7 +110,13 @@ export class ChainVerifier {
    * newline after it; `newestFile` says whether that file is the live end of the log. Returns the
    * parsed object for mappers, or `null` when the line is not a usable record.
    */
-  verifyLine(line: Buffer, lineNo: number, incompleteTail = false, newestFile = true, pre?: LineHash): Record<string, unknown> | null {
+  verifyLine(
+    line: Buffer,
+    lineNo: number,
+    incompleteTail = false,
+    newestFile = true,
+    pre?: LineHash,
+  ): Record<string, unknown> | null {
     const file = this.#current;
     if (!file) throw new Error("ChainVerifier: verifyLine called without beginFile");
     const at = { file: file.path, line: lineNo };
@@ -120,7 +134,14 @@ export class ChainVerifier {
       }
     }
     if (parseError !== null && incompleteTail && newestFile) {
-      this.#add("truncated_tail", "warning", at, null, null, `incomplete last line (${line.length} bytes, no newline): a crash mid-write or a live log`);
+      this.#add(
+        "truncated_tail",
+        "warning",
+        at,
+        null,
+        null,
+        `incomplete last line (${line.length} bytes, no newline): a crash mid-write or a live log`,
+      );
       return null;
     }
     if (parseError !== null) {
@@ -135,18 +156,35 @@ export class ChainVerifier {
     const hash = record.hash;
     const prev = record.prev_hash;
     if (typeof hash !== "string" || typeof prev !== "string") {
-      this.#add("malformed", "error", at, null, null, typeof hash !== "string" ? "no hash field" : "no prev_hash field");
+      this.#add(
+        "malformed",
+        "error",
+        at,
+        null,
+        null,
+        typeof hash !== "string" ? "no hash field" : "no prev_hash field",
+      );
       return null;
     }
     // The scan already located the member; confirm it holds the parsed value, else search.
-    const span = pre && pre.status !== 3 && line.toString("latin1", pre.valueStart, pre.valueStart + 64) === hash ? spanAt(line, pre.valueStart) : locateHash(line, hash);
+    const span =
+      pre && pre.status !== 3 && line.toString("latin1", pre.valueStart, pre.valueStart + 64) === hash
+        ? spanAt(line, pre.valueStart)
+        : locateHash(line, hash);
     if (!span) {
       this.#add("malformed", "error", at, null, hash, "hash value is not stored verbatim");
       return null;
     }
 
     // Events up to a trusted checkpoint are not re-hashed.
-    if (this.#anchorState !== "pending") this.#checkHash(line, span, hash, at, pre !== undefined && pre.valueStart === span.valueStart ? pre : undefined);
+    if (this.#anchorState !== "pending")
+      this.#checkHash(
+        line,
+        span,
+        hash,
+        at,
+        pre !== undefined && pre.valueStart === span.valueStart ? pre : undefined,
+      );
     this.#accept(file, hash, prev, at);
     if (pre?.timeMs !== undefined) this.#checkTimeMs(pre.timeMs, at);
     else this.#checkTime(record.timestamp, at);
@@ -173,16 +211,29 @@ export class ChainVerifier {
     const hashAt = scan.hashAt[index] as number;
     const hash = bytes.toString("latin1", hashAt, hashAt + 64);
     const prev = bytes.toString("latin1", scan.prevAt[index] as number, scan.prevEnd[index] as number);
-    if (this.#anchorState !== "pending") this.#judgeHash(status as 0 | 1 | 2, scan.blanks[index] ?? null, hash, at);
+    if (this.#anchorState !== "pending")
+      this.#judgeHash(status as 0 | 1 | 2, scan.blanks[index] ?? null, hash, at);
     this.#accept(file, hash, prev, at);
     this.#checkTimeMs(scan.times[index] as number, at);
   }
 
-  #checkHash(line: Buffer, span: ReturnType<typeof locateHash> & object, stored: string, at: { file: string; line: number }, pre?: LineHash): void {
+  #checkHash(
+    line: Buffer,
+    span: ReturnType<typeof locateHash> & object,
+    stored: string,
+    at: { file: string; line: number },
+    pre?: LineHash,
+  ): void {
     // A precomputed result (the byte scan, maybe in a worker) for the same member decides without hashing again.
-    if (pre && pre.status !== 3) return this.#judgeHash(pre.status, pre.blank, stored, at);
+    if (pre && pre.status !== 3) {
+      this.#judgeHash(pre.status, pre.blank, stored, at);
+      return;
+    }
     const blank = sha256HexOfParts(line.subarray(0, span.valueStart), line.subarray(span.valueEnd));
-    if (blank === stored) return this.#judgeHash(0, null, stored, at);
+    if (blank === stored) {
+      this.#judgeHash(0, null, stored, at);
+      return;
+    }
     const omit = sha256HexOfParts(line.subarray(0, span.memberStart), line.subarray(span.memberEnd));
     this.#judgeHash(omit === stored ? 1 : 2, blank, stored, at);
   }
@@ -191,12 +242,24 @@ export class ChainVerifier {
    * Judges a line's hash: status 0 matched with the value blanked, 1 with the member omitted, 2
    * neither. The writer's mode is taken from the first line that matches one, then held.
    */
-  #judgeHash(status: 0 | 1 | 2, blank: string | null, stored: string, at: { file: string; line: number }): void {
+  #judgeHash(
+    status: 0 | 1 | 2,
+    blank: string | null,
+    stored: string,
+    at: { file: string; line: number },
+  ): void {
     if (this.#mode === null && status <= 1) this.#mode = status === 0 ? "blank" : "omit";
     const matched = (this.#mode === "blank" && status === 0) || (this.#mode === "omit" && status === 1);
     if (matched) return;
     const detail = status <= 1 ? " (hashed with the other recipe than the rest of the chain)" : "";
-    this.#add("hash_mismatch", "error", at, stored, status === 0 ? null : blank, `content does not match its hash (edited)${detail}`);
+    this.#add(
+      "hash_mismatch",
+      "error",
+      at,
+      stored,
+      status === 0 ? null : blank,
+      `content does not match its hash (edited)${detail}`,
+    );
   }
 
   /** Counts a well-formed event, links it, and passes the checkpoint when it is the one. */
@@ -225,10 +288,24 @@ export class ChainVerifier {
         this.#anchorState = "passed";
         this.#eventsBeforeAnchor = this.#anchor.events;
       } else if (this.#anchorState !== "pending") {
-        this.#add("genesis_missing", "error", at, GENESIS, prev, "the chain does not start at genesis and no trusted checkpoint anchors it");
+        this.#add(
+          "genesis_missing",
+          "error",
+          at,
+          GENESIS,
+          prev,
+          "the chain does not start at genesis and no trusted checkpoint anchors it",
+        );
       }
     } else if (prev !== this.#lastHash) {
-      this.#add("link_break", "error", at, this.#lastHash, prev, "prev_hash does not match the previous event's hash (deletion, insertion or reorder)");
+      this.#add(
+        "link_break",
+        "error",
+        at,
+        this.#lastHash,
+        prev,
+        "prev_hash does not match the previous event's hash (deletion, insertion or reorder)",
+      );
     }
     this.#lastHash = hash;
   }
@@ -240,12 +317,26 @@ export class ChainVerifier {
   #checkTimeMs(time: number, at: { file: string; line: number }): void {
     if (Number.isNaN(time)) return;
     if (time < this.#lastTime) {
-      this.#add("timestamp_regression", "warning", at, null, new Date(time).toISOString(), "timestamp is earlier than the previous event's");
+      this.#add(
+        "timestamp_regression",
+        "warning",
+        at,
+        null,
+        new Date(time).toISOString(),
+        "timestamp is earlier than the previous event's",
+      );
     }
     this.#lastTime = time;
   }
 
-  #add(kind: FindingKind, severity: "error" | "warning", at: { file: string; line: number }, expected: string | null, actual: string | null, message: string): void {
+  #add(
+    kind: FindingKind,
+    severity: "error" | "warning",
+    at: { file: string; line: number },
+    expected: string | null,
+    actual: string | null,
+    message: string,
+  ): void {
     this.#findingCounts[kind] = (this.#findingCounts[kind] ?? 0) + 1;
     if (severity === "error") this.#errors++;
     if (this.#findings.length < this.#maxFindings) {
@@ -262,17 +353,29 @@ export class ChainVerifier {
   result(verifiedAt: Date): AuditLogIntegrity {
     if (this.#current) throw new Error("ChainVerifier: result called inside a file");
     if (this.#anchorState === "pending" && !this.#finished) {
-      this.#add("genesis_missing", "error", { file: this.#files[0]?.path ?? "", line: 1 }, this.#anchor?.hash ?? null, null, "the trusted checkpoint was not found in the log");
+      this.#add(
+        "genesis_missing",
+        "error",
+        { file: this.#files[0]?.path ?? "", line: 1 },
+        this.#anchor?.hash ?? null,
+        null,
+        "the trusted checkpoint was not found in the log",
+      );
     }
     this.#finished = true;
     const verified = this.#events > 0 && this.#errors === 0;
     return {
       algorithm: "sha256",
-      recipe: "sha256 of the stored line with the hash value blanked (\"hash\":\"\") or the hash member omitted, hex, lowercase; first prev_hash \"genesis\"",
+      recipe:
+        'sha256 of the stored line with the hash value blanked ("hash":"") or the hash member omitted, hex, lowercase; first prev_hash "genesis"',
       hash_mode: this.#mode ?? "blank",
       verified,
       verified_at: verifiedAt.toISOString(),
-      anchor: { type: this.#anchorType, hash: this.#anchorType === "checkpoint" ? (this.#anchor?.hash ?? null) : null, events_before: this.#eventsBeforeAnchor },
+      anchor: {
+        type: this.#anchorType,
+        hash: this.#anchorType === "checkpoint" ? (this.#anchor?.hash ?? null) : null,
+        events_before: this.#eventsBeforeAnchor,
+      },
       total_events: this.#events,
       chain_head: this.#lastHash,
       files: this.#files,

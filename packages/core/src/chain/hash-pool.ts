@@ -68,14 +68,23 @@ export class HashPool {
   constructor(size: number) {
     this.#workers = Array.from({ length: Math.max(1, size) }, () => {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
-      worker.on("message", (m: { id: number; scan?: BlockScan; buffer?: ArrayBuffer; digest?: FileDigestResult; error?: string }) => {
-        const p = this.#pending.get(m.id);
-        this.#pending.delete(m.id);
-        if (!p) return;
-        if (m.digest) p.resolve(m.digest);
-        else if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan });
-        else p.reject(new Error(`hashing worker failed: ${m.error}`));
-      });
+      worker.on(
+        "message",
+        (m: {
+          id: number;
+          scan?: BlockScan;
+          buffer?: ArrayBuffer;
+          digest?: FileDigestResult;
+          error?: string;
+        }) => {
+          const p = this.#pending.get(m.id);
+          this.#pending.delete(m.id);
+          if (!p) return;
+          if (m.digest) p.resolve(m.digest);
+          else if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan });
+          else p.reject(new Error(`hashing worker failed: ${m.error}`));
+        },
+      );
       worker.on("error", (error) => this.#fail(error));
       return worker;
     });

@@ -52,11 +52,24 @@ export function scanBlock(buf: Buffer, start: number, end: number, hashFn: typeo
   // RFC 3339 in UTC ("2026-01-08T11:22:34Z", optional fraction) without Date.parse; else Date.parse.
   const timeOf = (b: Buffer, from: number, to: number): number => {
     const d = (k: number) => (b[from + k] as number) - 48;
-    if (b[to - 1] === 90 && b[from + 4] === 45 && b[from + 10] === 84 && (to - from === 20 || (to - from > 21 && b[from + 19] === 46))) {
+    if (
+      b[to - 1] === 90 &&
+      b[from + 4] === 45 &&
+      b[from + 10] === 84 &&
+      (to - from === 20 || (to - from > 21 && b[from + 19] === 46))
+    ) {
       const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-      const ms = Date.UTC(y, d(5) * 10 + d(6) - 1, d(8) * 10 + d(9), d(11) * 10 + d(12), d(14) * 10 + d(15), d(17) * 10 + d(18));
+      const ms = Date.UTC(
+        y,
+        d(5) * 10 + d(6) - 1,
+        d(8) * 10 + d(9),
+        d(11) * 10 + d(12),
+        d(14) * 10 + d(15),
+        d(17) * 10 + d(18),
+      );
       let frac = 0;
-      for (let k = from + 20, scale = 100; k < to - 1 && scale >= 1; k++, scale /= 10) frac += ((b[k] as number) - 48) * scale;
+      for (let k = from + 20, scale = 100; k < to - 1 && scale >= 1; k++, scale /= 10)
+        frac += ((b[k] as number) - 48) * scale;
       return ms + Math.floor(frac);
     }
     return Date.parse(b.toString("latin1", from, to));

@@ -2,12 +2,15 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readAuditChain } from "../sources/read-audit-chain.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
+import { readAuditChain } from "../sources/read-audit-chain.ts";
 import { verifyAuditLog } from "./verify-audit-log.ts";
 
 const GO = new URL("./fixtures/go/", import.meta.url).pathname;
-const expected = JSON.parse(readFileSync(join(GO, "expected.json"), "utf8")) as Record<string, { kind: string; line: number }[]>;
+const expected = JSON.parse(readFileSync(join(GO, "expected.json"), "utf8")) as Record<
+  string,
+  { kind: string; line: number }[]
+>;
 
 async function findingsOf(file: string) {
   const verdict = await verifyAuditLog({ source: join(GO, file) });
@@ -15,7 +18,7 @@ async function findingsOf(file: string) {
 }
 
 describe("verifyAuditLog on the log written by Go's encoding/json", () => {
-  it("verifies the untouched chain written with \"hash\":\"\" in the hashed bytes", async () => {
+  it('verifies the untouched chain written with "hash":"" in the hashed bytes', async () => {
     const { verdict } = await findingsOf("chain.jsonl");
     expect(verdict.findings).toEqual([]);
     expect(verdict.verified).toBe(true);
@@ -99,7 +102,10 @@ describe("verifyAuditLog on the log written by Go's encoding/json", () => {
   });
 
   it("throws a coded error naming the path when the source does not exist", async () => {
-    await expect(verifyAuditLog({ source: "/nonexistent/iddio" })).rejects.toMatchObject({ code: "SOURCE_NOT_FOUND", message: expect.stringContaining("/nonexistent/iddio") });
+    await expect(verifyAuditLog({ source: "/nonexistent/iddio" })).rejects.toMatchObject({
+      code: "SOURCE_NOT_FOUND",
+      message: expect.stringContaining("/nonexistent/iddio"),
+    });
   });
 });
 
@@ -112,7 +118,9 @@ describe("verifyAuditLog with hashing workers", () => {
       const single = strip(await verifyAuditLog({ source, hashThreads: 0 }));
       const workers = strip(await verifyAuditLog({ source, hashThreads: 2 }));
       const records: unknown[] = [];
-      const mapping = strip(await readAuditChain(jsonlSource(source), (r) => records.push(r), { hashThreads: 2 }));
+      const mapping = strip(
+        await readAuditChain(jsonlSource(source), (r) => records.push(r), { hashThreads: 2 }),
+      );
       expect(workers).toEqual(single);
       expect(mapping).toEqual(single);
       expect(records.length).toBe(single.total_events);

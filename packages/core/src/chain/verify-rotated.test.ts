@@ -10,7 +10,15 @@ let files: readonly string[];
 
 beforeAll(async () => {
   home = join(mkdtempSync(join(tmpdir(), "rotated-")), "home");
-  const result = await generateHome({ outDir: home, seed: 11, events: 1200, from: "2026-01-01", to: "2026-01-31", rotateEvents: 300, gzipRotated: true });
+  const result = await generateHome({
+    outDir: home,
+    seed: 11,
+    events: 1200,
+    from: "2026-01-01",
+    to: "2026-01-31",
+    rotateEvents: 300,
+    gzipRotated: true,
+  });
   files = result.logFiles;
 }, 60_000);
 
@@ -48,7 +56,9 @@ describe("verifyAuditLog across rotated, gzipped files", () => {
         expect(file.endsWith(".gz")).toBe(true);
         const { dir, result } = await tampered(file, kind, line);
         const verdict = await verifyAuditLog({ source: dir, hashThreads: threads });
-        expect(verdict.findings.map((f) => ({ kind: f.kind, file: f.file, line: f.line }))).toEqual(result.findings.map((f) => ({ kind: f.kind, file, line: f.line })));
+        expect(verdict.findings.map((f) => ({ kind: f.kind, file: f.file, line: f.line }))).toEqual(
+          result.findings.map((f) => ({ kind: f.kind, file, line: f.line })),
+        );
         expect(verdict.verified).toBe(false);
       });
     }
@@ -58,7 +68,9 @@ describe("verifyAuditLog across rotated, gzipped files", () => {
     const live = files.at(-1) as string;
     const { dir, result } = await tampered(live, "truncate", 0);
     const verdict = await verifyAuditLog({ source: dir });
-    expect(verdict.findings.map((f) => [f.kind, f.file, f.line])).toEqual([["truncated_tail", live, result.expected.line]]);
+    expect(verdict.findings.map((f) => [f.kind, f.file, f.line])).toEqual([
+      ["truncated_tail", live, result.expected.line],
+    ]);
     expect(verdict.verified).toBe(true);
   });
 

@@ -20,8 +20,15 @@ export class ComplianceError extends Error {
   /** The file, flag or option the error is about, when there is one. */
   readonly subject: string | undefined;
 
-  constructor(code: ComplianceErrorCode, message: string, options: { subject?: string; cause?: unknown } = {}) {
-    super(`[iddio-compliance] ${message}`, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: ComplianceErrorCode,
+    message: string,
+    options: { subject?: string; cause?: unknown } = {},
+  ) {
+    super(
+      `[iddio-compliance] ${message}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.subject = options.subject;
     Object.defineProperty(this, BRAND, { value: true });

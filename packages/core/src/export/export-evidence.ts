@@ -30,7 +30,11 @@ import { RecordDispatch } from "./record-dispatch.ts";
  */
 export async function exportEvidence(options: ExportEvidenceOptions): Promise<ExportEvidenceResult> {
   if (options.format !== "json" && options.format !== "csv") {
-    throw new ComplianceError("INVALID_OPTION", `--format: unknown format "${String(options.format)}" (expected json or csv)`, { subject: "--format" });
+    throw new ComplianceError(
+      "INVALID_OPTION",
+      `--format: unknown format "${String(options.format)}" (expected json or csv)`,
+      { subject: "--format" },
+    );
   }
   const period = makePeriod(options.from, options.to, options.timeZone ?? "UTC");
   const source = typeof options.source === "string" ? jsonlSource(options.source) : options.source;
@@ -54,19 +58,41 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       ...(options.hashThreads !== undefined ? { hashThreads: options.hashThreads } : {}),
       now: () => now,
     };
-    const integrity = await readAuditChain(source, dispatch.consume, { ...readOptions, ...(options.anchor ? { anchor: options.anchor } : {}) });
+    const integrity = await readAuditChain(source, dispatch.consume, {
+      ...readOptions,
+      ...(options.anchor ? { anchor: options.anchor } : {}),
+    });
     if (integrity.total_events === 0 && Object.keys(integrity.finding_counts).length === 0) {
-      throw new ComplianceError("SOURCE_EMPTY", `the audit log in "${source.location}" holds no events`, { subject: source.location });
+      throw new ComplianceError("SOURCE_EMPTY", `the audit log in "${source.location}" holds no events`, {
+        subject: source.location,
+      });
     }
     for (const ledger of options.ledgers ?? []) {
       mergeLedger(integrity, await readAuditChain(jsonlSource(ledger), dispatch.consume, readOptions));
     }
     if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
 
-    const docs = { cc61: cc61.finish(), cc62: cc62.finish(), cc63: cc63.finish(), cc72: await cc72.finish(integrity), integrity };
-    const manifest: ManifestEntry[] = options.format === "json" ? await writeJsonPackage(dir.staging, docs) : await writeCsvPackage(dir.staging, docs);
+    const docs = {
+      cc61: cc61.finish(),
+      cc62: cc62.finish(),
+      cc63: cc63.finish(),
+      cc72: await cc72.finish(integrity),
+      integrity,
+    };
+    const manifest: ManifestEntry[] =
+      options.format === "json"
+        ? await writeJsonPackage(dir.staging, docs)
+        : await writeCsvPackage(dir.staging, docs);
     const sourceInfo = { type: source.type, location: source.location, org_id: source.orgId };
-    let summary = buildSummary({ docs, format: options.format, period, source: sourceInfo, generatedAt: now, unrecognised: dispatch.unrecognised, manifest });
+    let summary = buildSummary({
+      docs,
+      format: options.format,
+      period,
+      source: sourceInfo,
+      generatedAt: now,
+      unrecognised: dispatch.unrecognised,
+      manifest,
+    });
     if (options.format === "csv") {
       const sink = new FileSink(join(dir.staging, "summary.csv"));
       await sink.write(csvRows(summaryCsvRows(summary)));
@@ -78,7 +104,13 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     sink.close();
     if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
     dir.commit();
-    return { dir: output, summary, verified: integrity.verified, chainHead: integrity.chain_head, totalEvents: integrity.total_events };
+    return {
+      dir: output,
+      summary,
+      verified: integrity.verified,
+      chainHead: integrity.chain_head,
+      totalEvents: integrity.total_events,
+    };
   } catch (error) {
     dir.discard();
     throw error;
@@ -96,7 +128,8 @@ function mergeLedger(integrity: AuditLogIntegrity, ledger: AuditLogIntegrity): v
   integrity.files.push(...ledger.files);
   integrity.findings.push(...ledger.findings);
   integrity.findings_omitted += ledger.findings_omitted;
-  for (const [kind, n] of Object.entries(ledger.finding_counts)) integrity.finding_counts[kind] = (integrity.finding_counts[kind] ?? 0) + n;
+  for (const [kind, n] of Object.entries(ledger.finding_counts))
+    integrity.finding_counts[kind] = (integrity.finding_counts[kind] ?? 0) + n;
   // An empty ledger (a plugin that has recorded nothing yet) proves nothing and breaks nothing.
   const empty = ledger.total_events === 0 && ledger.findings.length === 0;
   if (!empty) integrity.verified = integrity.verified && ledger.verified;

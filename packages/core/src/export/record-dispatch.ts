@@ -1,8 +1,8 @@
 import { LIFECYCLE_KINDS } from "@iddio-compliance/schema";
-import type { Period } from "../time/period.ts";
-import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import type { CommandEvent, Mapper, RecordTime } from "../mappers/mapper-context.ts";
 import type { PolicyTrail } from "../mappers/policy-trail.ts";
+import type { RecordLocation } from "../sources/read-audit-chain.ts";
+import type { Period } from "../time/period.ts";
 
 const KNOWN_KINDS = new Set(LIFECYCLE_KINDS);
 const DECISIONS = new Set(["allow", "escalate", "deny"]);
@@ -13,12 +13,12 @@ const DECISIONS = new Set(["allow", "escalate", "deny"]);
  * classify are counted by kind for the summary, never dropped silently.
  */
 export class RecordDispatch {
-  readonly #mappers: readonly Mapper<unknown>[];
+  readonly #mappers: readonly Mapper[];
   readonly #policy: PolicyTrail;
   readonly #period: Period;
   readonly unrecognised = new Map<string, number>();
 
-  constructor(period: Period, policy: PolicyTrail, mappers: readonly Mapper<unknown>[]) {
+  constructor(period: Period, policy: PolicyTrail, mappers: readonly Mapper[]) {
     this.#period = period;
     this.#policy = policy;
     this.#mappers = mappers;
@@ -28,17 +28,31 @@ export class RecordDispatch {
   readonly consume = (record: Record<string, unknown>, at: RecordLocation): void => {
     const stamp = record.timestamp;
     const ms = at.timeMs ?? (typeof stamp === "string" ? Date.parse(stamp) : Number.NaN);
-    if (Number.isNaN(ms)) return this.#unrecognised("(record without a valid timestamp)");
-    const time: RecordTime = { ms, before: ms < this.#period.startMs, inPeriod: ms >= this.#period.startMs && ms < this.#period.endMs, after: ms >= this.#period.endMs };
+    if (Number.isNaN(ms)) {
+      this.#unrecognised("(record without a valid timestamp)");
+      return;
+    }
+    const time: RecordTime = {
+      ms,
+      before: ms < this.#period.startMs,
+      inPeriod: ms >= this.#period.startMs && ms < this.#period.endMs,
+      after: ms >= this.#period.endMs,
+    };
     const kind = record.event;
     if (typeof kind === "string") {
-      if (!KNOWN_KINDS.has(kind)) return this.#unrecognised(kind, record, time);
+      if (!KNOWN_KINDS.has(kind)) {
+        this.#unrecognised(kind, record, time);
+        return;
+      }
       if (kind === "policy.changed") this.#policy.consume(record, time);
       for (const mapper of this.#mappers) mapper.lifecycle(record, kind, time, at);
       return;
     }
     const event = toCommandEvent(record);
-    if (!event) return this.#unrecognised("(command event without agent, tier 0-4 or decision)", record, time);
+    if (!event) {
+      this.#unrecognised("(command event without agent, tier 0-4 or decision)", record, time);
+      return;
+    }
     for (const mapper of this.#mappers) mapper.command(event, time, at);
   };
 
@@ -55,7 +69,14 @@ function s(v: unknown): string | undefined {
 function toCommandEvent(r: Record<string, unknown>): CommandEvent | null {
   const tier = r.tier;
   const decision = r.decision;
-  if (typeof r.agent !== "string" || typeof tier !== "number" || !Number.isInteger(tier) || tier < 0 || tier > 4) return null;
+  if (
+    typeof r.agent !== "string" ||
+    typeof tier !== "number" ||
+    !Number.isInteger(tier) ||
+    tier < 0 ||
+    tier > 4
+  )
+    return null;
   if (typeof decision !== "string" || !DECISIONS.has(decision)) return null;
   const wait = r.approval_wait_ms;
   return {

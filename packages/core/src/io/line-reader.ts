@@ -30,7 +30,11 @@ export interface FileDigest {
 }
 
 /** Opens a file as a byte stream, decompressing `.gz` on the fly; `digest` sees the stored bytes. */
-function openByteStream(path: string, digest?: Hash, chunkBytes = CHUNK_BYTES): { stream: Readable; raw: Readable & { bytesRead: number } } {
+function openByteStream(
+  path: string,
+  digest?: Hash,
+  chunkBytes = CHUNK_BYTES,
+): { stream: Readable; raw: Readable & { bytesRead: number } } {
   const raw = createReadStream(path, { highWaterMark: chunkBytes });
   if (!path.endsWith(".gz")) return { stream: raw, raw };
   if (digest)
@@ -60,7 +64,11 @@ export function splitBlock(block: Buffer): Buffer[] {
  * decoding or splitting them: a line that spans chunks is yielded as its own small block. When the
  * generator finishes, `digest` holds the stored file's size and SHA-256.
  */
-export async function* readLineBatches(path: string, digest: Partial<FileDigest> = {}, options: { digest?: boolean } = {}): AsyncGenerator<LineBatch> {
+export async function* readLineBatches(
+  path: string,
+  digest: Partial<FileDigest> = {},
+  options: { digest?: boolean } = {},
+): AsyncGenerator<LineBatch> {
   const hashing = options.digest !== false;
   const hash = createHash("sha256");
   const compressed = path.endsWith(".gz");
@@ -76,14 +84,25 @@ export async function* readLineBatches(path: string, digest: Partial<FileDigest>
     let start = 0;
     if (carry) {
       const first = chunk.indexOf(NEWLINE);
-      yield { block: Buffer.concat([carry, chunk.subarray(0, first + 1)]), firstLine: 0, incompleteTail: false, bytesRead: raw.bytesRead };
+      yield {
+        block: Buffer.concat([carry, chunk.subarray(0, first + 1)]),
+        firstLine: 0,
+        incompleteTail: false,
+        bytesRead: raw.bytesRead,
+      };
       start = first + 1;
     }
     // A file read chunk owns its memory; a gunzip chunk may share it with the next ones.
     const owned = !compressed && chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length;
     carry = last + 1 < chunk.length ? Buffer.from(chunk.subarray(last + 1)) : null;
     if (start <= last) {
-      yield { block: chunk.subarray(start, last + 1), firstLine: 0, incompleteTail: false, bytesRead: raw.bytesRead, transferable: owned };
+      yield {
+        block: chunk.subarray(start, last + 1),
+        firstLine: 0,
+        incompleteTail: false,
+        bytesRead: raw.bytesRead,
+        transferable: owned,
+      };
     }
   }
   digest.bytes = raw.bytesRead;

@@ -1,9 +1,9 @@
 import { join } from "node:path";
+import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import { Spool } from "../writers/spool.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
 import { ofTotal, sortStrings, str } from "./mapper-context.ts";
 import type { PolicyTrail, PolicyVersion } from "./policy-trail.ts";
-import type { RecordLocation } from "../sources/read-audit-chain.ts";
 
 interface AgentAccess {
   identity: string | undefined;
@@ -38,7 +38,7 @@ export interface DeniedRequest {
  * CC6.1 Logical access security: the agent inventory with access per tier and decision,
  * the policy in force at the start and end of the period, and every denied request.
  */
-export class AccessControlsMapper implements Mapper<unknown> {
+export class AccessControlsMapper implements Mapper {
   readonly #agents = new Map<string, AgentAccess>();
   readonly #denied: Spool<DeniedRequest>;
   readonly #ctx: MapperContext;
@@ -118,17 +118,33 @@ export class AccessControlsMapper implements Mapper<unknown> {
     if (!inputs.policy && noPolicyRecords) missing.push("policy.yaml (and no policy.changed records)");
     const fromFile = (): PolicySnapshot | null =>
       inputs.policy
-        ? { version: inputs.policy.version, sha256: inputs.policy.sha256, source: "policy.yaml" as const, as_of: null, snapshot: inputs.policy.snapshot }
+        ? {
+            version: inputs.policy.version,
+            sha256: inputs.policy.sha256,
+            source: "policy.yaml" as const,
+            as_of: null,
+            snapshot: inputs.policy.snapshot,
+          }
         : null;
-    const atStart = this.#policy.atStart ? snapshotOf(this.#policy.atStart) : noPolicyRecords ? fromFile() : null;
+    const atStart = this.#policy.atStart
+      ? snapshotOf(this.#policy.atStart)
+      : noPolicyRecords
+        ? fromFile()
+        : null;
     const latest = this.#policy.latest;
-    const atEnd = latest ? snapshotOf(latest) : noPolicyRecords || !this.#policy.changedAfterPeriod ? fromFile() : null;
-    if (!atStart && !noPolicyRecords) missing.push("policy in force at the start of the period (no policy.changed record before it)");
+    const atEnd = latest
+      ? snapshotOf(latest)
+      : noPolicyRecords || !this.#policy.changedAfterPeriod
+        ? fromFile()
+        : null;
+    if (!atStart && !noPolicyRecords)
+      missing.push("policy in force at the start of the period (no policy.changed record before it)");
 
     const agents = sortStrings(this.#agents.keys()).map((name) => {
       const a = this.#agents.get(name) as AgentAccess;
       const cert = inputs.agentCerts?.get(name);
-      const identity = a.identity ?? (cert ? "mtls" : inputs.tokens?.some((t) => t.agent === name) ? "token" : "unknown");
+      const identity =
+        a.identity ?? (cert ? "mtls" : inputs.tokens?.some((t) => t.agent === name) ? "token" : "unknown");
       return {
         name,
         identity_type: identity === "mtls" || identity === "token" ? identity : ("unknown" as const),
@@ -161,7 +177,12 @@ export class AccessControlsMapper implements Mapper<unknown> {
       policy: {
         at_start: atStart,
         at_end: atEnd,
-        changes: this.#policy.changes.map((c) => ({ timestamp: c.timestamp, version: c.version, sha256: c.sha256, actor: c.actor })),
+        changes: this.#policy.changes.map((c) => ({
+          timestamp: c.timestamp,
+          version: c.version,
+          sha256: c.sha256,
+          actor: c.actor,
+        })),
       },
       denied_requests: { total: this.#denied.total, items: this.#denied },
     };
@@ -177,5 +198,11 @@ interface PolicySnapshot {
 }
 
 function snapshotOf(v: PolicyVersion): PolicySnapshot {
-  return { version: v.version, sha256: v.sha256, source: "policy.changed", as_of: v.timestamp, snapshot: v.snapshot };
+  return {
+    version: v.version,
+    sha256: v.sha256,
+    source: "policy.changed",
+    as_of: v.timestamp,
+    snapshot: v.snapshot,
+  };
 }

@@ -7,7 +7,14 @@ import { command, writeChain } from "../test-support/write-chain.ts";
 
 async function cc62(records: Record<string, unknown>[]) {
   const out = join(mkdtempSync(join(tmpdir(), "cc62-")), "evidence");
-  await exportEvidence({ source: writeChain(records), from: "2026-02-01", to: "2026-02-28", format: "json", output: out, now: () => new Date("2026-03-01T00:00:00Z") });
+  await exportEvidence({
+    source: writeChain(records),
+    from: "2026-02-01",
+    to: "2026-02-28",
+    format: "json",
+    output: out,
+    now: () => new Date("2026-03-01T00:00:00Z"),
+  });
   return JSON.parse(readFileSync(join(out, "cc6.2-credential-lifecycle.json"), "utf8"));
 }
 
@@ -40,14 +47,38 @@ describe("CC6.2 credential lifecycle", () => {
 
   it("flags a token active for 90 days or more without rotation, and tracks a rotation", async () => {
     const doc = await cc62([
-      { event: "token.issued", timestamp: "2025-11-01T00:00:00Z", agent: "old-bot", fingerprint: "sha256:old" },
-      { event: "token.issued", timestamp: "2026-01-05T00:00:00Z", agent: "claude-code", fingerprint: "sha256:a" },
-      { event: "token.rotated", timestamp: "2026-02-10T00:00:00Z", agent: "claude-code", fingerprint: "sha256:b", previous_fingerprint: "sha256:a" },
+      {
+        event: "token.issued",
+        timestamp: "2025-11-01T00:00:00Z",
+        agent: "old-bot",
+        fingerprint: "sha256:old",
+      },
+      {
+        event: "token.issued",
+        timestamp: "2026-01-05T00:00:00Z",
+        agent: "claude-code",
+        fingerprint: "sha256:a",
+      },
+      {
+        event: "token.rotated",
+        timestamp: "2026-02-10T00:00:00Z",
+        agent: "claude-code",
+        fingerprint: "sha256:b",
+        previous_fingerprint: "sha256:a",
+      },
       command({}),
     ]);
-    expect(doc.findings.map((f: { kind: string; agent: string }) => [f.kind, f.agent])).toEqual([["token_never_rotated", "old-bot"]]);
+    expect(doc.findings.map((f: { kind: string; agent: string }) => [f.kind, f.agent])).toEqual([
+      ["token_never_rotated", "old-bot"],
+    ]);
     const tokens = doc.agents.find((a: { name: string }) => a.name === "claude-code").tokens;
-    expect(tokens.map((t: { fingerprint: string; status: string; replaced_by: string | null }) => [t.fingerprint, t.status, t.replaced_by])).toEqual([
+    expect(
+      tokens.map((t: { fingerprint: string; status: string; replaced_by: string | null }) => [
+        t.fingerprint,
+        t.status,
+        t.replaced_by,
+      ]),
+    ).toEqual([
       ["sha256:a", "rotated", "sha256:b"],
       ["sha256:b", "active", null],
     ]);

@@ -41,7 +41,7 @@ interface AgentCredentials {
  * agent, the proxy's certificate renewals, and findings (token never rotated, certificate
  * expiring or expired) as of the end of the period.
  */
-export class CredentialLifecycleMapper implements Mapper<unknown> {
+export class CredentialLifecycleMapper implements Mapper {
   readonly #ctx: MapperContext;
   readonly #agents = new Map<string, AgentCredentials>();
   readonly #proxyRenewals: (CertState & { timestamp: string })[] = [];
@@ -149,7 +149,12 @@ export class CredentialLifecycleMapper implements Mapper<unknown> {
       }
     }
 
-    const findings: { kind: "token_never_rotated" | "certificate_expiring" | "certificate_expired"; agent: string; subject: string; detail: string }[] = [];
+    const findings: {
+      kind: "token_never_rotated" | "certificate_expiring" | "certificate_expired";
+      agent: string;
+      subject: string;
+      detail: string;
+    }[] = [];
     let tokenCount = 0;
     let certCount = 0;
     let jitCount = 0;
@@ -159,9 +164,22 @@ export class CredentialLifecycleMapper implements Mapper<unknown> {
         const end = t.endMs ?? refMs;
         const age = t.issuedMs === null ? null : Math.max(0, Math.floor((end - t.issuedMs) / DAY_MS));
         if (t.status === "active" && age !== null && age >= TOKEN_ROTATION_DAYS) {
-          findings.push({ kind: "token_never_rotated", agent: name, subject: t.fingerprint, detail: `active for ${age} days without rotation (threshold ${TOKEN_ROTATION_DAYS} days)` });
+          findings.push({
+            kind: "token_never_rotated",
+            agent: name,
+            subject: t.fingerprint,
+            detail: `active for ${age} days without rotation (threshold ${TOKEN_ROTATION_DAYS} days)`,
+          });
         }
-        return { fingerprint: t.fingerprint, issued: t.issued, rotated: t.rotated, revoked: t.revoked, replaced_by: t.replaced_by, age_days: age, status: t.status };
+        return {
+          fingerprint: t.fingerprint,
+          issued: t.issued,
+          rotated: t.rotated,
+          revoked: t.revoked,
+          replaced_by: t.replaced_by,
+          age_days: age,
+          status: t.status,
+        };
       });
       const certList = [...agent.certs.values()].sort((a, b) => a.order - b.order);
       const fileFp = currentFile.get(name)?.fingerprint;
@@ -177,7 +195,15 @@ export class CredentialLifecycleMapper implements Mapper<unknown> {
             detail: `certificate ${c.serial} ${status === "expired" ? "expired" : "expires"} ${c.not_after}`,
           });
         }
-        return { serial: c.serial, fingerprint_sha256: c.fingerprint, spiffe_id: c.spiffe_id, not_before: c.not_before, not_after: c.not_after, status, source: c.source };
+        return {
+          serial: c.serial,
+          fingerprint_sha256: c.fingerprint,
+          spiffe_id: c.spiffe_id,
+          not_before: c.not_before,
+          not_after: c.not_after,
+          status,
+          source: c.source,
+        };
       });
       tokenCount += tokens.length;
       certCount += certificates.length;
@@ -187,10 +213,23 @@ export class CredentialLifecycleMapper implements Mapper<unknown> {
 
     const proxyInfo = inputs.proxyCert ? { ...certFromInfo(inputs.proxyCert), order: 0 } : this.#proxyLatest;
     const proxyCurrent = proxyInfo
-      ? { serial: proxyInfo.serial, fingerprint_sha256: proxyInfo.fingerprint, spiffe_id: proxyInfo.spiffe_id, not_before: proxyInfo.not_before, not_after: proxyInfo.not_after, status: certStatus(proxyInfo, true, refMs), source: proxyInfo.source }
+      ? {
+          serial: proxyInfo.serial,
+          fingerprint_sha256: proxyInfo.fingerprint,
+          spiffe_id: proxyInfo.spiffe_id,
+          not_before: proxyInfo.not_before,
+          not_after: proxyInfo.not_after,
+          status: certStatus(proxyInfo, true, refMs),
+          source: proxyInfo.source,
+        }
       : null;
     if (proxyCurrent && (proxyCurrent.status === "expiring" || proxyCurrent.status === "expired")) {
-      findings.push({ kind: proxyCurrent.status === "expired" ? "certificate_expired" : "certificate_expiring", agent: "proxy", subject: proxyCurrent.serial, detail: `proxy TLS certificate ${proxyCurrent.status === "expired" ? "expired" : "expires"} ${proxyCurrent.not_after}` });
+      findings.push({
+        kind: proxyCurrent.status === "expired" ? "certificate_expired" : "certificate_expiring",
+        agent: "proxy",
+        subject: proxyCurrent.serial,
+        detail: `proxy TLS certificate ${proxyCurrent.status === "expired" ? "expired" : "expires"} ${proxyCurrent.not_after}`,
+      });
     }
     return {
       criterion: "CC6.2",
@@ -199,11 +238,26 @@ export class CredentialLifecycleMapper implements Mapper<unknown> {
       status: findings.length > 0 ? ("attention" as const) : ("ok" as const),
       evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
       missing_inputs: missing,
-      population: { agents: agents.length, tokens: tokenCount, certificates: certCount, jit_issuances: jitCount, credential_records_in_period: this.#recordsInPeriod },
+      population: {
+        agents: agents.length,
+        tokens: tokenCount,
+        certificates: certCount,
+        jit_issuances: jitCount,
+        credential_records_in_period: this.#recordsInPeriod,
+      },
       agents,
       proxy_certificate: {
         current: proxyCurrent,
-        renewals: this.#proxyRenewals.map((c) => ({ serial: c.serial, fingerprint_sha256: c.fingerprint, spiffe_id: c.spiffe_id, not_before: c.not_before, not_after: c.not_after, status: certStatus(c, c.fingerprint === proxyCurrent?.fingerprint_sha256, refMs), source: c.source, timestamp: c.timestamp })),
+        renewals: this.#proxyRenewals.map((c) => ({
+          serial: c.serial,
+          fingerprint_sha256: c.fingerprint,
+          spiffe_id: c.spiffe_id,
+          not_before: c.not_before,
+          not_after: c.not_after,
+          status: certStatus(c, c.fingerprint === proxyCurrent?.fingerprint_sha256, refMs),
+          source: c.source,
+          timestamp: c.timestamp,
+        })),
       },
       findings,
     };
@@ -211,7 +265,16 @@ export class CredentialLifecycleMapper implements Mapper<unknown> {
 }
 
 function newToken(fingerprint: string, issued: string | null, issuedMs: number | null): TokenState {
-  return { fingerprint, issued, issuedMs, rotated: [], endMs: null, revoked: null, replaced_by: null, status: "active" };
+  return {
+    fingerprint,
+    issued,
+    issuedMs,
+    rotated: [],
+    endMs: null,
+    revoked: null,
+    replaced_by: null,
+    status: "active",
+  };
 }
 
 function certFromRecord(record: Record<string, unknown>, order: number): CertState {
@@ -228,10 +291,22 @@ function certFromRecord(record: Record<string, unknown>, order: number): CertSta
 }
 
 function certFromInfo(info: CertificateInfo): Omit<CertState, "order"> {
-  return { serial: info.serial, fingerprint: info.fingerprint, spiffe_id: info.spiffe_id, not_before: info.not_before, not_after: info.not_after, source: "file", revoked: false };
+  return {
+    serial: info.serial,
+    fingerprint: info.fingerprint,
+    spiffe_id: info.spiffe_id,
+    not_before: info.not_before,
+    not_after: info.not_after,
+    source: "file",
+    revoked: false,
+  };
 }
 
-function certStatus(c: Pick<CertState, "revoked" | "not_after">, current: boolean, refMs: number): "valid" | "expiring" | "expired" | "revoked" | "superseded" {
+function certStatus(
+  c: Pick<CertState, "revoked" | "not_after">,
+  current: boolean,
+  refMs: number,
+): "valid" | "expiring" | "expired" | "revoked" | "superseded" {
   if (c.revoked) return "revoked";
   if (!current) return "superseded";
   const end = Date.parse(c.not_after);

@@ -57,7 +57,7 @@ interface AgentAuthorization {
  * approvals (with wait-time median and p95 and per approver), escalations that were never
  * resolved, and every break-glass (tier 4) request.
  */
-export class AuthorizationChangesMapper implements Mapper<unknown> {
+export class AuthorizationChangesMapper implements Mapper {
   readonly #ctx: MapperContext;
   readonly #policy: PolicyTrail;
   readonly #approvals: Spool<ApprovalItem>;
@@ -215,7 +215,13 @@ export class AuthorizationChangesMapper implements Mapper<unknown> {
       policy_changes: this.#policy.changes,
       tier_model: TIER_NAMES.map((name, tier) => {
         const t = this.#tiers[tier] as { events: number; allow: number; escalate: number; deny: number };
-        return { tier, name, description: TIER_DESCRIPTIONS[tier] as string, events: t.events, decisions: { allow: t.allow, escalate: t.escalate, deny: t.deny } };
+        return {
+          tier,
+          name,
+          description: TIER_DESCRIPTIONS[tier] as string,
+          events: t.events,
+          decisions: { allow: t.allow, escalate: t.escalate, deny: t.deny },
+        };
       }),
       approvals: {
         requested: this.#escalations,

@@ -1,6 +1,6 @@
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
-import { periodDates } from "../time/period.ts";
 import { sha256OfFile } from "../sources/recordings.ts";
+import { periodDates } from "../time/period.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
 import { int, sortStrings, str } from "./mapper-context.ts";
 
@@ -33,7 +33,7 @@ interface SessionRef {
  * CC7.2 System monitoring: the chain verdict over the period, session recordings (with missing
  * files and digest mismatches), classification coverage, daily activity and silent periods.
  */
-export class MonitoringEvidenceMapper implements Mapper<unknown> {
+export class MonitoringEvidenceMapper implements Mapper {
   readonly #ctx: MapperContext;
   readonly #days = new Map<string, DayCounts>();
   readonly #byAgent = new Map<string, AgentMonitoring>();
@@ -158,7 +158,12 @@ export class MonitoringEvidenceMapper implements Mapper<unknown> {
       status: !verified ? ("fail" as const) : attention ? ("attention" as const) : ("ok" as const),
       evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
       missing_inputs: missing,
-      population: { events_in_period: this.#events, command_events: this.#commands, lifecycle_records: this.#lifecycle, days_in_period: dates.length },
+      population: {
+        events_in_period: this.#events,
+        command_events: this.#commands,
+        lifecycle_records: this.#lifecycle,
+        days_in_period: dates.length,
+      },
       audit_log: {
         total_events: this.#events,
         hash_chain_verified: verified,
@@ -180,13 +185,30 @@ export class MonitoringEvidenceMapper implements Mapper<unknown> {
         command_events: this.#commands,
         classified,
         unclassified: this.#unclassified,
-        by_tier: { "0": this.#byTier[0], "1": this.#byTier[1], "2": this.#byTier[2], "3": this.#byTier[3], "4": this.#byTier[4] },
+        by_tier: {
+          "0": this.#byTier[0],
+          "1": this.#byTier[1],
+          "2": this.#byTier[2],
+          "3": this.#byTier[3],
+          "4": this.#byTier[4],
+        },
       },
-      daily_activity: dates.map((date) => ({ date, ...(this.#days.get(date) ?? { events: 0, allow: 0, escalate: 0, deny: 0 }) })),
+      daily_activity: dates.map((date) => ({
+        date,
+        ...(this.#days.get(date) ?? { events: 0, allow: 0, escalate: 0, deny: 0 }),
+      })),
       silent_periods: this.#silent,
       by_agent: sortStrings(this.#byAgent.keys()).map((agent) => {
         const a = this.#byAgent.get(agent) as AgentMonitoring;
-        return { agent, events: a.events, first_event: a.first, last_event: a.last, exec_sessions: a.exec, api_sessions: a.api, bytes_recorded: a.bytes };
+        return {
+          agent,
+          events: a.events,
+          first_event: a.first,
+          last_event: a.last,
+          exec_sessions: a.exec,
+          api_sessions: a.api,
+          bytes_recorded: a.bytes,
+        };
       }),
     };
   }

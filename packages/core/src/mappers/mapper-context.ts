@@ -1,10 +1,9 @@
-import type { Period } from "../time/period.ts";
-import type { LocalDates } from "../time/period.ts";
 import type { CertificateInfo } from "../sources/certificates.ts";
 import type { PolicyFile } from "../sources/policy-file.ts";
+import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import type { RecordingFile } from "../sources/recordings.ts";
 import type { TokenFingerprint } from "../sources/tokens-file.ts";
-import type { RecordLocation } from "../sources/read-audit-chain.ts";
+import type { LocalDates, Period } from "../time/period.ts";
 
 /** The optional inputs beside the audit log (DESIGN §3.3); `null` means absent. */
 export interface HomeInputs {
@@ -55,7 +54,7 @@ export interface MapperContext {
 }
 
 /** One criterion's mapper: fed every record once, in chain order, then asked for its document. */
-export interface Mapper<T> {
+export interface Mapper {
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void;
   lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime, at: RecordLocation): void;
   /** A record of an unknown kind, or a command event without valid agent, tier or decision. */

@@ -19,7 +19,11 @@ export class WaitStats {
   summary(): { median: number | null; p95: number | null; max: number | null } {
     if (this.#count === 0) return { median: null, p95: null, max: null };
     const sorted = this.#values.slice(0, this.#count).sort();
-    return { median: nearestRank(sorted, 0.5), p95: nearestRank(sorted, 0.95), max: sorted[sorted.length - 1] ?? null };
+    return {
+      median: nearestRank(sorted, 0.5),
+      p95: nearestRank(sorted, 0.95),
+      max: sorted[sorted.length - 1] ?? null,
+    };
   }
 }
 

@@ -31,18 +31,29 @@ export async function verifyPackage(dir: string): Promise<PackageVerdict> {
   try {
     raw = readFileSync(summaryPath, "utf8");
   } catch (cause) {
-    throw new ComplianceError("PACKAGE_INVALID", `${summaryPath}: missing (an incomplete package, or not a package folder)`, { subject: summaryPath, cause });
+    throw new ComplianceError(
+      "PACKAGE_INVALID",
+      `${summaryPath}: missing (an incomplete package, or not a package folder)`,
+      { subject: summaryPath, cause },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(raw);
   } catch (cause) {
-    throw new ComplianceError("PACKAGE_INVALID", `${summaryPath}: not JSON (${(cause as Error).message})`, { subject: summaryPath, cause });
+    throw new ComplianceError("PACKAGE_INVALID", `${summaryPath}: not JSON (${(cause as Error).message})`, {
+      subject: summaryPath,
+      cause,
+    });
   }
   const parsed = summarySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ComplianceError("PACKAGE_INVALID", `${summaryPath}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`, { subject: summaryPath });
+    throw new ComplianceError(
+      "PACKAGE_INVALID",
+      `${summaryPath}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+      { subject: summaryPath },
+    );
   }
   const summary = parsed.data;
   const problems: PackageProblem[] = [];
@@ -51,7 +62,12 @@ export async function verifyPackage(dir: string): Promise<PackageVerdict> {
     listed.add(entry.file);
     const path = join(dir, entry.file);
     if (entry.file.includes("/") || entry.file.includes("\\") || entry.file.startsWith(".")) {
-      problems.push({ file: entry.file, problem: "missing", expected: entry.sha256, actual: "unsafe file name" });
+      problems.push({
+        file: entry.file,
+        problem: "missing",
+        expected: entry.sha256,
+        actual: "unsafe file name",
+      });
       continue;
     }
     let size: number;
@@ -62,16 +78,23 @@ export async function verifyPackage(dir: string): Promise<PackageVerdict> {
       continue;
     }
     if (size !== entry.bytes) {
-      problems.push({ file: entry.file, problem: "size_mismatch", expected: String(entry.bytes), actual: String(size) });
+      problems.push({
+        file: entry.file,
+        problem: "size_mismatch",
+        expected: String(entry.bytes),
+        actual: String(size),
+      });
       continue;
     }
     const hash = createHash("sha256");
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
     const actual = hash.digest("hex");
-    if (actual !== entry.sha256) problems.push({ file: entry.file, problem: "digest_mismatch", expected: entry.sha256, actual });
+    if (actual !== entry.sha256)
+      problems.push({ file: entry.file, problem: "digest_mismatch", expected: entry.sha256, actual });
   }
   for (const name of readdirSync(dir).sort()) {
-    if (name !== "summary.json" && !listed.has(name)) problems.push({ file: name, problem: "not_in_manifest", expected: null, actual: null });
+    if (name !== "summary.json" && !listed.has(name))
+      problems.push({ file: name, problem: "not_in_manifest", expected: null, actual: null });
   }
   return { ok: problems.length === 0, summary, files: summary.manifest.length + 1, problems };
 }

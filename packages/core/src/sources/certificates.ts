@@ -23,7 +23,11 @@ export function readCertificate(path: string): CertificateInfo | null {
   try {
     cert = new X509Certificate(pem);
   } catch (cause) {
-    throw new ComplianceError("INPUT_UNREADABLE", `${path}: not a PEM X.509 certificate (${(cause as Error).message})`, { subject: path, cause });
+    throw new ComplianceError(
+      "INPUT_UNREADABLE",
+      `${path}: not a PEM X.509 certificate (${(cause as Error).message})`,
+      { subject: path, cause },
+    );
   }
   const spiffe = /URI:(spiffe:\/\/[^,\s]+)/.exec(cert.subjectAltName ?? "");
   return {

@@ -30,7 +30,10 @@ export function discoverAuditFiles(source: string): AuditSource {
   try {
     stat = statSync(path);
   } catch (cause) {
-    throw new ComplianceError("SOURCE_NOT_FOUND", `audit log source "${source}" does not exist`, { subject: source, cause });
+    throw new ComplianceError("SOURCE_NOT_FOUND", `audit log source "${source}" does not exist`, {
+      subject: source,
+      cause,
+    });
   }
   if (stat.isFile()) {
     const compressed = path.endsWith(".gz");

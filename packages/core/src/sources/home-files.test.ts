@@ -13,8 +13,14 @@ const home = (files: Record<string, string>) => {
 
 describe("readTokensFile", () => {
   it("keeps only sha256 fingerprints of the token values", () => {
-    const tokens = readTokensFile(home({ "tokens.yaml": "tokens:\n  - { agent: bot, token: iddio_s3cr3t, created_at: 2026-01-01T00:00:00Z }\n" }));
-    expect(tokens).toEqual([{ agent: "bot", fingerprint: tokenFingerprint("iddio_s3cr3t"), created_at: "2026-01-01T00:00:00Z" }]);
+    const tokens = readTokensFile(
+      home({
+        "tokens.yaml": "tokens:\n  - { agent: bot, token: iddio_s3cr3t, created_at: 2026-01-01T00:00:00Z }\n",
+      }),
+    );
+    expect(tokens).toEqual([
+      { agent: "bot", fingerprint: tokenFingerprint("iddio_s3cr3t"), created_at: "2026-01-01T00:00:00Z" },
+    ]);
     expect(JSON.stringify(tokens)).not.toContain("iddio_s3cr3t");
   });
 
@@ -41,7 +47,8 @@ describe("readTokensFile", () => {
 
 describe("readPolicyFile", () => {
   it("reads the version and hashes the file bytes", () => {
-    const text = "version: 7\ndefault: deny\nagents:\n  bot:\n    rules:\n      - { namespaces: ['*'], tiers: { 0: allow } }\n";
+    const text =
+      "version: 7\ndefault: deny\nagents:\n  bot:\n    rules:\n      - { namespaces: ['*'], tiers: { 0: allow } }\n";
     const policy = readPolicyFile(home({ "policy.yaml": text }));
     expect(policy?.version).toBe("7");
     expect(policy?.sha256).toMatch(/^[0-9a-f]{64}$/);

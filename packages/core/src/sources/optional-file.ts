@@ -7,6 +7,9 @@ export function readOptionalText(path: string): string | null {
     return readFileSync(path, "utf8");
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw new ComplianceError("INPUT_UNREADABLE", `cannot read "${path}": ${(cause as Error).message}`, { subject: path, cause });
+    throw new ComplianceError("INPUT_UNREADABLE", `cannot read "${path}": ${(cause as Error).message}`, {
+      subject: path,
+      cause,
+    });
   }
 }

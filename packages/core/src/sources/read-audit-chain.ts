@@ -1,5 +1,5 @@
-import type { AuditLogIntegrity } from "@iddio-compliance/schema";
 import { availableParallelism } from "node:os";
+import type { AuditLogIntegrity } from "@iddio-compliance/schema";
 import { ChainVerifier } from "../chain/chain-verifier.ts";
 import { HashPool, type ScannedBlock, scanHere } from "../chain/hash-pool.ts";
 import { ComplianceError, isComplianceError } from "../errors/compliance-error.ts";
@@ -54,9 +54,17 @@ const PROGRESS_EVERY_MS = 250;
  * Reads an audit line source once, in chain order, verifying every line and handing each
  * well-formed record to `sink`: the single pass that verification and every mapper share.
  */
-export async function readAuditChain(source: AuditLineSource, sink: RecordSink | null, options: ReadAuditChainOptions = {}): Promise<AuditLogIntegrity> {
+export async function readAuditChain(
+  source: AuditLineSource,
+  sink: RecordSink | null,
+  options: ReadAuditChainOptions = {},
+): Promise<AuditLogIntegrity> {
   const verifier = new ChainVerifier(options.anchor ? { anchor: options.anchor } : {});
-  const threads = options.hashThreads ?? ((source.totalBytes ?? Number.POSITIVE_INFINITY) > WORKERS_ABOVE_BYTES ? Math.max(1, availableParallelism() - 1) : 0);
+  const threads =
+    options.hashThreads ??
+    ((source.totalBytes ?? Number.POSITIVE_INFINITY) > WORKERS_ABOVE_BYTES
+      ? Math.max(1, availableParallelism() - 1)
+      : 0);
   const pool = threads > 0 ? new HashPool(threads) : null;
   // Blocks in flight to the workers (bounded memory); the link check consumes them in order.
   const depth = threads * 4;
@@ -88,15 +96,30 @@ export async function readAuditChain(source: AuditLineSource, sink: RecordSink |
           const line = bytes.subarray(from, to);
           const status = scan.status[i] as number;
           const timeMs = scan.times[i] as number;
-          const pre = status === 3 ? undefined : { status: status as 0 | 1 | 2, valueStart: (scan.hashAt[i] as number) - from, blank: scan.blanks[i] ?? null, timeMs };
+          const pre =
+            status === 3
+              ? undefined
+              : {
+                  status: status as 0 | 1 | 2,
+                  valueStart: (scan.hashAt[i] as number) - from,
+                  blank: scan.blanks[i] ?? null,
+                  timeMs,
+                };
           const record = verifier.verifyLine(line, lineNo, false, true, pre);
-          if (record) sink(record, pre ? { file: segment.name, line: lineNo, timeMs } : { file: segment.name, line: lineNo });
+          if (record)
+            sink(
+              record,
+              pre ? { file: segment.name, line: lineNo, timeMs } : { file: segment.name, line: lineNo },
+            );
         }
       };
       const inflight: Promise<ScannedBlock>[] = [];
       try {
         for await (const batch of segment.batches(fileDigest ? { digest: false } : {})) {
-          if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted", { cause: options.signal.reason });
+          if (options.signal?.aborted)
+            throw new ComplianceError("ABORTED", "stopped: the operation was aborted", {
+              cause: options.signal.reason,
+            });
           if (batch.incompleteTail) {
             tail = (batch.lines?.[0] ?? batch.block ?? null) as Buffer | null;
             continue;
@@ -119,14 +142,22 @@ export async function readAuditChain(source: AuditLineSource, sink: RecordSink |
             const now = Date.now();
             if (now - lastReport >= PROGRESS_EVERY_MS) {
               lastReport = now;
-              options.onProgress({ bytesRead: bytesBefore + batch.bytesRead, totalBytes: source.totalBytes, events: verifier.events });
+              options.onProgress({
+                bytesRead: bytesBefore + batch.bytesRead,
+                totalBytes: source.totalBytes,
+                events: verifier.events,
+              });
             }
           }
         }
         for (const scanned of inflight.splice(0)) consume(await scanned);
       } catch (cause) {
         if (isComplianceError(cause)) throw cause;
-        throw new ComplianceError("INPUT_UNREADABLE", `cannot read audit log "${segment.name}": ${(cause as Error).message}`, { subject: segment.name, cause });
+        throw new ComplianceError(
+          "INPUT_UNREADABLE",
+          `cannot read audit log "${segment.name}": ${(cause as Error).message}`,
+          { subject: segment.name, cause },
+        );
       }
       // Only now do we know whether another segment follows: the newest one is the live end of the
       // log, where an incomplete last line is a truncated tail rather than damage.

@@ -26,5 +26,9 @@ export function readTokensFile(home: string): TokenFingerprint[] | null {
   const text = readOptionalText(path);
   if (text === null) return null;
   const { data } = parseYamlInput(path, text, tokensFileSchema, { secret: true });
-  return data.tokens.map((t) => ({ agent: t.agent, fingerprint: tokenFingerprint(t.token), created_at: t.created_at ?? null }));
+  return data.tokens.map((t) => ({
+    agent: t.agent,
+    fingerprint: tokenFingerprint(t.token),
+    created_at: t.created_at ?? null,
+  }));
 }

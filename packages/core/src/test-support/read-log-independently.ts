@@ -12,7 +12,8 @@ export function readLogIndependently(home: string): Record<string, unknown>[] {
     if (!/^audit.*\.jsonl(\.gz)?$/.test(name)) continue;
     const raw = readFileSync(join(home, name));
     const text = (name.endsWith(".gz") ? gunzipSync(raw) : raw).toString("utf8");
-    for (const line of text.split("\n")) if (line.trim()) records.push(JSON.parse(line) as Record<string, unknown>);
+    for (const line of text.split("\n"))
+      if (line.trim()) records.push(JSON.parse(line) as Record<string, unknown>);
   }
   return records.sort((a, b) => Date.parse(a.timestamp as string) - Date.parse(b.timestamp as string));
 }

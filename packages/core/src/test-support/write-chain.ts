@@ -22,5 +22,16 @@ export function writeChain(records: Record<string, unknown>[]): string {
 
 /** A command event with sensible defaults. */
 export function command(fields: Record<string, unknown>): Record<string, unknown> {
-  return { timestamp: "2026-02-01T10:00:00Z", agent: "claude-code", method: "GET", path: "/api/v1/pods", namespace: "default", resource: "pods", tier: 0, decision: "allow", latency_us: 100, ...fields };
+  return {
+    timestamp: "2026-02-01T10:00:00Z",
+    agent: "claude-code",
+    method: "GET",
+    path: "/api/v1/pods",
+    namespace: "default",
+    resource: "pods",
+    tier: 0,
+    decision: "allow",
+    latency_us: 100,
+    ...fields,
+  };
 }

@@ -21,7 +21,11 @@ export function parseDate(value: string, subject: string): { y: number; m: numbe
   const d = Number(match?.[3]);
   const probe = new Date(Date.UTC(y, m - 1, d));
   if (!match || probe.getUTCFullYear() !== y || probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) {
-    throw new ComplianceError("INVALID_OPTION", `${subject}: "${value}" is not a valid date (expected YYYY-MM-DD)`, { subject });
+    throw new ComplianceError(
+      "INVALID_OPTION",
+      `${subject}: "${value}" is not a valid date (expected YYYY-MM-DD)`,
+      { subject },
+    );
   }
   return { y, m, d };
 }
@@ -49,7 +53,14 @@ export function zoneOffsetMs(ms: number, zone: string): number {
     second: "2-digit",
   }).formatToParts(new Date(ms));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  const asUtc = Date.UTC(
+    get("year"),
+    get("month") - 1,
+    get("day"),
+    get("hour"),
+    get("minute"),
+    get("second"),
+  );
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
@@ -62,12 +73,19 @@ export function zonedMidnight(y: number, m: number, d: number, zone: string): nu
 }
 
 /** Builds a {@link Period}; errors name `--from`/`--to`/`--tz` (or the given subjects). */
-export function makePeriod(from: string, to: string, timeZone = "UTC", subjects = { from: "--from", to: "--to", tz: "--tz" }): Period {
+export function makePeriod(
+  from: string,
+  to: string,
+  timeZone = "UTC",
+  subjects = { from: "--from", to: "--to", tz: "--tz" },
+): Period {
   const a = parseDate(from, subjects.from);
   const b = parseDate(to, subjects.to);
   assertTimeZone(timeZone, subjects.tz);
   if (to < from) {
-    throw new ComplianceError("INVALID_OPTION", `${subjects.from} ${from} is after ${subjects.to} ${to}`, { subject: subjects.from });
+    throw new ComplianceError("INVALID_OPTION", `${subjects.from} ${from} is after ${subjects.to} ${to}`, {
+      subject: subjects.from,
+    });
   }
   const startMs = zonedMidnight(a.y, a.m, a.d, timeZone);
   const next = new Date(Date.UTC(b.y, b.m - 1, b.d + 1));

@@ -20,10 +20,17 @@ export class AtomicDir {
     try {
       if (!statSync(parent).isDirectory()) throw new Error("not a directory");
     } catch (cause) {
-      throw new ComplianceError("INVALID_OPTION", `${subject}: parent folder "${parent}" does not exist`, { subject, cause });
+      throw new ComplianceError("INVALID_OPTION", `${subject}: parent folder "${parent}" does not exist`, {
+        subject,
+        cause,
+      });
     }
     if (exists(target)) {
-      throw new ComplianceError("OUTPUT_EXISTS", `${subject}: "${target}" already exists; choose a new folder or remove it`, { subject });
+      throw new ComplianceError(
+        "OUTPUT_EXISTS",
+        `${subject}: "${target}" already exists; choose a new folder or remove it`,
+        { subject },
+      );
     }
     sweepStale(parent, basename(target));
     const staging = mkdtempSync(join(parent, `.${basename(target)}.tmp-${process.pid}-`));
@@ -36,7 +43,11 @@ export class AtomicDir {
   commit(): void {
     if (exists(this.target)) {
       this.discard();
-      throw new ComplianceError("OUTPUT_EXISTS", `"${this.target}" appeared while the export ran; nothing was written`, { subject: this.target });
+      throw new ComplianceError(
+        "OUTPUT_EXISTS",
+        `"${this.target}" appeared while the export ran; nothing was written`,
+        { subject: this.target },
+      );
     }
     renameSync(this.staging, this.target);
   }
@@ -61,7 +72,8 @@ function sweepStale(parent: string, name: string): void {
   for (const entry of readdirSync(parent)) {
     if (!entry.startsWith(prefix)) continue;
     const pid = Number(entry.slice(prefix.length).split("-")[0]);
-    if (Number.isInteger(pid) && pid > 0 && !alive(pid)) rmSync(join(parent, entry), { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid))
+      rmSync(join(parent, entry), { recursive: true, force: true });
   }
 }
 

@@ -23,7 +23,17 @@ export function buildSummary(args: {
   const { docs, format, period } = args;
   const { cc61, cc62, cc63, cc72, integrity } = docs;
   const ext = format === "json" ? "json" : "csv";
-  const criterion = (doc: { criterion: string; title: string; status: "ok" | "attention" | "fail"; evidence_strength: "strong" | "partial"; missing_inputs: string[] }, file: string, headline: Record<string, number | string | boolean | null>) => ({
+  const criterion = (
+    doc: {
+      criterion: string;
+      title: string;
+      status: "ok" | "attention" | "fail";
+      evidence_strength: "strong" | "partial";
+      missing_inputs: string[];
+    },
+    file: string,
+    headline: Record<string, number | string | boolean | null>,
+  ) => ({
     criterion: doc.criterion,
     title: doc.title,
     file: `${file}.${ext}`,
@@ -89,7 +99,18 @@ export function buildSummary(args: {
 
 /** `summary.csv`: one row per criterion, plus the integrity verdict as its own row. */
 export function summaryCsvRows(summary: EvidenceSummary): unknown[][] {
-  const header = ["criterion", "title", "file", "status", "evidence_strength", "missing_inputs", "headline", "period_from", "period_to", "generated_at"];
+  const header = [
+    "criterion",
+    "title",
+    "file",
+    "status",
+    "evidence_strength",
+    "missing_inputs",
+    "headline",
+    "period_from",
+    "period_to",
+    "generated_at",
+  ];
   const rows: unknown[][] = summary.criteria.map((c) => [
     c.criterion,
     c.title,
@@ -102,6 +123,21 @@ export function summaryCsvRows(summary: EvidenceSummary): unknown[][] {
     summary.period.to,
     summary.generated_at,
   ]);
-  rows.push(["integrity", "Audit log hash chain", summary.integrity.file, summary.integrity.verified ? "ok" : "fail", "strong", [], [`verified=${summary.integrity.verified}`, `total_events=${summary.integrity.total_events}`, `findings=${summary.integrity.findings}`], summary.period.from, summary.period.to, summary.generated_at]);
+  rows.push([
+    "integrity",
+    "Audit log hash chain",
+    summary.integrity.file,
+    summary.integrity.verified ? "ok" : "fail",
+    "strong",
+    [],
+    [
+      `verified=${summary.integrity.verified}`,
+      `total_events=${summary.integrity.total_events}`,
+      `findings=${summary.integrity.findings}`,
+    ],
+    summary.period.from,
+    summary.period.to,
+    summary.generated_at,
+  ]);
   return [header, ...rows];
 }

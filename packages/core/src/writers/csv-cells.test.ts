@@ -10,11 +10,20 @@ describe("CSV cells", () => {
   }
 
   it("leaves numbers, booleans and ordinary text alone and writes null as an empty cell", () => {
-    expect([neutraliseCell(-3), neutraliseCell(true), neutraliseCell("claude-code"), neutraliseCell(null)]).toEqual([-3, true, "claude-code", ""]);
+    expect([
+      neutraliseCell(-3),
+      neutraliseCell(true),
+      neutraliseCell("claude-code"),
+      neutraliseCell(null),
+    ]).toEqual([-3, true, "claude-code", ""]);
   });
 
   it("round-trips commas, quotes, newlines and non-ASCII through a CSV parser", () => {
-    const rows = [["agent", "path"], ['ops "bot", <&>', "line one\nline two\r\nthree"], ["日本 🚀", "a\u2028b"]];
+    const rows = [
+      ["agent", "path"],
+      ['ops "bot", <&>', "line one\nline two\r\nthree"],
+      ["日本 🚀", "a\u2028b"],
+    ];
     expect(parse(csvRows(rows))).toEqual(rows);
   });
 

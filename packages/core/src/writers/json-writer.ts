@@ -1,5 +1,5 @@
-import { isSpool } from "./spool.ts";
 import type { FileSink } from "./file-sink.ts";
+import { isSpool } from "./spool.ts";
 
 /**
  * Writes an evidence document as pretty JSON (two-space indent, keys in the order the mapper

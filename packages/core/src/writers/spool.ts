@@ -1,6 +1,5 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { createReadStream } from "node:fs";
 
 const FLUSH_AT = 256 * 1024;
 
@@ -41,7 +40,10 @@ export class Spool<T> {
   /** Streams the items back in the order they were pushed. */
   async *items(): AsyncGenerator<T> {
     this.close();
-    const lines = createInterface({ input: createReadStream(this.path), crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = createInterface({
+      input: createReadStream(this.path),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     for await (const line of lines) if (line.length > 0) yield JSON.parse(line) as T;
   }
 

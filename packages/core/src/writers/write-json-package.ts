@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import type { ManifestEntry } from "@iddio-compliance/schema";
+import { type EvidenceDocuments, FILE_NAMES } from "./evidence-documents.ts";
 import { FileSink } from "./file-sink.ts";
 import { writeJsonDocument } from "./json-writer.ts";
-import { type EvidenceDocuments, FILE_NAMES } from "./evidence-documents.ts";
 
 /** Writes the five evidence documents as JSON into `dir`; returns their manifest entries. */
 export async function writeJsonPackage(dir: string, docs: EvidenceDocuments): Promise<ManifestEntry[]> {

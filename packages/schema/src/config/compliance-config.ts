@@ -43,7 +43,9 @@ export const complianceConfigSchema = z.object({
     .object({
       enabled: z.boolean().default(false),
       schedule: z.string().default("0 0 1 * *"),
-      period: z.enum(["previous_month", "previous_quarter", "previous_day", "since_last_export"]).default("previous_month"),
+      period: z
+        .enum(["previous_month", "previous_quarter", "previous_day", "since_last_export"])
+        .default("previous_month"),
       format: z.enum(["json", "csv"]).default("json"),
       retention: z.int().positive().optional(),
       /** On a fresh install, export every period from this date on (catch-up of history) instead of starting at the next fire. */

@@ -15,7 +15,13 @@ export const periodSchema = z.object({
 });
 
 /** Counts by tier `"0"`–`"4"`. */
-export const byTierSchema = z.object({ "0": z.int(), "1": z.int(), "2": z.int(), "3": z.int(), "4": z.int() });
+export const byTierSchema = z.object({
+  "0": z.int(),
+  "1": z.int(),
+  "2": z.int(),
+  "3": z.int(),
+  "4": z.int(),
+});
 /** Counts by policy decision. */
 export const byDecisionSchema = z.object({ allow: z.int(), escalate: z.int(), deny: z.int() });
 

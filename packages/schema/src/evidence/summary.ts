@@ -18,7 +18,11 @@ export const summarySchema = z.object({
   generator: z.object({ name: z.string(), version: z.string() }),
   format: z.enum(["json", "csv"]),
   period: periodSchema,
-  source: z.object({ type: z.enum(["jsonl", "postgres"]), location: z.string(), org_id: z.string().nullable() }),
+  source: z.object({
+    type: z.enum(["jsonl", "postgres"]),
+    location: z.string(),
+    org_id: z.string().nullable(),
+  }),
   generated_at: timestamp,
   criteria: z.array(
     z.object({

@@ -19,8 +19,18 @@ const approval = {
 
 /** Lifecycle records (DESIGN §3.2, docs/data-contract.md §1.2), discriminated by `event`. */
 export const lifecycleRecordSchema = z.discriminatedUnion("event", [
-  z.looseObject({ event: z.literal("agent.created"), ...base, agent: z.string(), identity: z.string().optional() }),
-  z.looseObject({ event: z.literal("agent.removed"), ...base, agent: z.string(), actor: z.string().optional() }),
+  z.looseObject({
+    event: z.literal("agent.created"),
+    ...base,
+    agent: z.string(),
+    identity: z.string().optional(),
+  }),
+  z.looseObject({
+    event: z.literal("agent.removed"),
+    ...base,
+    agent: z.string(),
+    actor: z.string().optional(),
+  }),
   z.looseObject({ event: z.literal("token.issued"), ...base, ...credential, fingerprint: z.string() }),
   z.looseObject({
     event: z.literal("token.rotated"),
@@ -63,8 +73,18 @@ export const lifecycleRecordSchema = z.discriminatedUnion("event", [
     bytes: z.int().optional(),
     sha256: z.string().optional(),
   }),
-  z.looseObject({ event: z.literal("proxy.started"), ...base, proxy_id: z.string().optional(), version: z.string().optional() }),
-  z.looseObject({ event: z.literal("proxy.stopped"), ...base, proxy_id: z.string().optional(), version: z.string().optional() }),
+  z.looseObject({
+    event: z.literal("proxy.started"),
+    ...base,
+    proxy_id: z.string().optional(),
+    version: z.string().optional(),
+  }),
+  z.looseObject({
+    event: z.literal("proxy.stopped"),
+    ...base,
+    proxy_id: z.string().optional(),
+    version: z.string().optional(),
+  }),
   z.looseObject({
     event: z.literal("export.completed"),
     ...base,

@@ -23,7 +23,18 @@ describe("goQuote", () => {
 describe("goMarshalStruct", () => {
   it("keeps struct order, drops empty omitempty fields and keeps a zero tier", () => {
     const line = goMarshalStruct(
-      { prev_hash: "genesis", hash: "", tier: 0, decision: "allow", agent: "a", timestamp: "t", method: "GET", path: "/", latency_us: 5, namespace: "" },
+      {
+        prev_hash: "genesis",
+        hash: "",
+        tier: 0,
+        decision: "allow",
+        agent: "a",
+        timestamp: "t",
+        method: "GET",
+        path: "/",
+        latency_us: 5,
+        namespace: "",
+      },
       COMMAND_EVENT_FIELDS,
     );
     expect(line).toBe(

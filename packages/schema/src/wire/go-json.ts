@@ -25,21 +25,21 @@ export function goQuote(value: string): string {
   let start = 0;
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    let escape: string | undefined;
+    let replacement: string | undefined;
     if (c < 0x20) {
-      if (c === 0x0a) escape = "\\n";
-      else if (c === 0x0d) escape = "\\r";
-      else if (c === 0x09) escape = "\\t";
-      else if (c === 0x08) escape = "\\b";
-      else if (c === 0x0c) escape = "\\f";
-      else escape = `\\u00${HEX[c >> 4]}${HEX[c & 0xf]}`;
-    } else if (c === 0x22) escape = '\\"';
-    else if (c === 0x5c) escape = "\\\\";
-    else if (c === 0x3c) escape = "\\u003c";
-    else if (c === 0x3e) escape = "\\u003e";
-    else if (c === 0x26) escape = "\\u0026";
-    else if (c === 0x2028) escape = "\\u2028";
-    else if (c === 0x2029) escape = "\\u2029";
+      if (c === 0x0a) replacement = "\\n";
+      else if (c === 0x0d) replacement = "\\r";
+      else if (c === 0x09) replacement = "\\t";
+      else if (c === 0x08) replacement = "\\b";
+      else if (c === 0x0c) replacement = "\\f";
+      else replacement = `\\u00${HEX[c >> 4]}${HEX[c & 0xf]}`;
+    } else if (c === 0x22) replacement = '\\"';
+    else if (c === 0x5c) replacement = "\\\\";
+    else if (c === 0x3c) replacement = "\\u003c";
+    else if (c === 0x3e) replacement = "\\u003e";
+    else if (c === 0x26) replacement = "\\u0026";
+    else if (c === 0x2028) replacement = "\\u2028";
+    else if (c === 0x2029) replacement = "\\u2029";
     else if (c >= 0xd800 && c <= 0xdfff) {
       // A lone surrogate cannot be UTF-8 encoded; Go writes U+FFFD for invalid UTF-8.
       const next = value.charCodeAt(i + 1);
@@ -47,10 +47,10 @@ export function goQuote(value: string): string {
         i++;
         continue;
       }
-      escape = "\\ufffd";
+      replacement = "\\ufffd";
     }
-    if (escape !== undefined) {
-      out += value.slice(start, i) + escape;
+    if (replacement !== undefined) {
+      out += value.slice(start, i) + replacement;
       start = i + 1;
     }
   }
@@ -97,7 +97,10 @@ function compareUtf8(a: string, b: string): number {
  * and both parse to the same string; verification therefore hashes stored bytes (DESIGN §4). A key of `record` that the struct
  * does not declare is a programming error: Go could not have written it.
  */
-export function goMarshalStruct(record: Readonly<Record<string, unknown>>, fields: readonly GoField[]): string {
+export function goMarshalStruct(
+  record: Readonly<Record<string, unknown>>,
+  fields: readonly GoField[],
+): string {
   const declared = new Set(fields.map((f) => f.name));
   for (const key of Object.keys(record)) {
     if (!declared.has(key) && record[key] !== undefined) {

@@ -198,12 +198,22 @@ export function resolveComplianceConfig(
 }
 
 /** Checks `source.postgres`: a postgres:// URL (never echoed) and valid, distinct organisation ids. */
-function resolvePostgres(pg: { url: string; org_id: string | string[] }, issues: ConfigIssue[]): { url: string; orgIds: string[] } {
-  if (!isPostgresUrl(pg.url)) issues.push({ path: "compliance.source.postgres.url", message: "expected a postgres:// or postgresql:// URL" });
+function resolvePostgres(
+  pg: { url: string; org_id: string | string[] },
+  issues: ConfigIssue[],
+): { url: string; orgIds: string[] } {
+  if (!isPostgresUrl(pg.url))
+    issues.push({
+      path: "compliance.source.postgres.url",
+      message: "expected a postgres:// or postgresql:// URL",
+    });
   const list = typeof pg.org_id === "string" ? [pg.org_id] : pg.org_id;
   const orgIds: string[] = [];
   for (const [i, id] of list.entries()) {
-    const path = typeof pg.org_id === "string" ? "compliance.source.postgres.org_id" : `compliance.source.postgres.org_id[${i}]`;
+    const path =
+      typeof pg.org_id === "string"
+        ? "compliance.source.postgres.org_id"
+        : `compliance.source.postgres.org_id[${i}]`;
     try {
       orgIds.push(validateOrgId(id, path));
     } catch (error) {

@@ -100,7 +100,9 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
         retry: options.retry,
       };
       // A PostgreSQL source runs one runtime per organisation (own state, ledger, storage prefix).
-      const rt = resolved.postgres ? await OrgRuntimeSet.open(resolved, deps) : await ComplianceRuntime.open(resolved, deps);
+      const rt = resolved.postgres
+        ? await OrgRuntimeSet.open(resolved, deps)
+        : await ComplianceRuntime.open(resolved, deps);
       runtime = rt;
 
       host.hook("server:ready", () => rt.start());

@@ -177,11 +177,19 @@ export class ComplianceRuntime {
         if (lease === null) {
           this.#m.exportsSkipped++;
           this.#skipped = true;
-          logger.info("export skipped: another replica holds this period's lock and runs it", { period: periodKey(period) });
+          logger.info("export skipped: another replica holds this period's lock and runs it", {
+            period: periodKey(period),
+          });
           return { checkpoint: null };
         }
         try {
-          return await this.#runLocked(config, ae, storage, period, lease ? { ...run, signal: AbortSignal.any([run.signal, lease.signal]) } : run);
+          return await this.#runLocked(
+            config,
+            ae,
+            storage,
+            period,
+            lease ? { ...run, signal: AbortSignal.any([run.signal, lease.signal]) } : run,
+          );
         } finally {
           await lease?.release();
         }
@@ -356,7 +364,10 @@ export class ComplianceRuntime {
   }
 
   metrics(): string {
-    return renderMetrics(this.snapshot()) + (this.#deps.exportLock ? renderLockMetrics(this.#m.exportsSkipped) : "");
+    return (
+      renderMetrics(this.snapshot()) +
+      (this.#deps.exportLock ? renderLockMetrics(this.#m.exportsSkipped) : "")
+    );
   }
 
   health(): PluginHealth {

@@ -1,4 +1,3 @@
-import { owedSince } from "./owed-since.ts";
 import type { CronSchedule } from "../config/cron-schedule.ts";
 import type { PeriodKind } from "../config/resolve-config.ts";
 import type { Logger } from "../host/logger.ts";
@@ -8,6 +7,7 @@ import { SingleFlight } from "../util/single-flight.ts";
 import { addMonths, dateInZone } from "./calendar.ts";
 import { duePeriods } from "./due-periods.ts";
 import type { Checkpoint, ExportState, ExportStateStore } from "./export-state.ts";
+import { owedSince } from "./owed-since.ts";
 import { type Period, periodKey } from "./period.ts";
 
 /** Runs the export of one period; resolves once the package is stored and recorded. */

@@ -1,6 +1,11 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type CertificateInfo, readCertificate, readPolicyFile, readTokensFile } from "@iddio-compliance/core";
+import {
+  type CertificateInfo,
+  readCertificate,
+  readPolicyFile,
+  readTokensFile,
+} from "@iddio-compliance/core";
 import type { CertState } from "../host/lifecycle-hooks.ts";
 import type { Logger } from "../host/logger.ts";
 
@@ -41,15 +46,22 @@ function certState(info: CertificateInfo): Omit<CertState, "agent" | "timestamp"
  */
 export async function readHomeSnapshot(home: string, logger: Logger): Promise<HomeSnapshot> {
   const out: HomeSnapshot = { policy: null, tokens: null, certs: {} };
-  const policy = attempt(logger, join(home, "policy.yaml"), "policy.yaml is not a valid policy", () => readPolicyFile(home));
-  if (policy) out.policy = { sha256: policy.sha256, version: policy.version ?? undefined, snapshot: policy.snapshot };
-  const tokens = attempt(logger, join(home, "tokens.yaml"), "tokens.yaml is not valid", () => readTokensFile(home));
+  const policy = attempt(logger, join(home, "policy.yaml"), "policy.yaml is not a valid policy", () =>
+    readPolicyFile(home),
+  );
+  if (policy)
+    out.policy = { sha256: policy.sha256, version: policy.version ?? undefined, snapshot: policy.snapshot };
+  const tokens = attempt(logger, join(home, "tokens.yaml"), "tokens.yaml is not valid", () =>
+    readTokensFile(home),
+  );
   if (tokens) {
     const byAgent: Record<string, string[]> = {};
     for (const t of tokens) byAgent[t.agent] = [...(byAgent[t.agent] ?? []), t.fingerprint];
     out.tokens = byAgent;
   }
-  const proxy = attempt(logger, join(home, "tls.crt"), "not a PEM certificate", () => readCertificate(join(home, "tls.crt")));
+  const proxy = attempt(logger, join(home, "tls.crt"), "not a PEM certificate", () =>
+    readCertificate(join(home, "tls.crt")),
+  );
   if (proxy) out.certs.proxy = certState(proxy);
   // One unreadable agent certificate must not hide the others: read them one by one.
   let names: string[] = [];
