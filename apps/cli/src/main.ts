@@ -1,22 +1,39 @@
-import { isComplianceError } from "@iddio-compliance/core";
 import { type CliIo, type Command, processIo } from "./cli-io.ts";
-import { exportCommand } from "./commands/export.ts";
-import { pushCommand } from "./commands/push.ts";
-import { sampleCommand } from "./commands/sample.ts";
-import { serveCommand } from "./commands/serve.ts";
-import { verifyCommand } from "./commands/verify.ts";
-import { verifyPackageCommand } from "./commands/verify-package.ts";
 import { sanitizeTerminal } from "./terminal/sanitize.ts";
 import { UsageError } from "./usage-error.ts";
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  export: { run: exportCommand, summary: "write a SOC 2 evidence package for a period" },
-  verify: { run: verifyCommand, summary: "verify the audit log's hash chain" },
-  "verify-package": { run: verifyPackageCommand, summary: "check a package against its manifest" },
-  push: { run: pushCommand, summary: "push an evidence package to the configured connectors" },
-  serve: { run: serveCommand, summary: "run the compliance plugin beside a running iddio (sidecar)" },
-  sample: { run: sampleCommand, summary: "write a realistic sample iddio home" },
+// Each command is loaded when it runs: `verify` never pays for the connectors, the AWS SDK or the simulator.
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  export: {
+    load: async () => (await import("./commands/export.ts")).exportCommand,
+    summary: "write a SOC 2 evidence package for a period",
+  },
+  verify: {
+    load: async () => (await import("./commands/verify.ts")).verifyCommand,
+    summary: "verify the audit log's hash chain",
+  },
+  "verify-package": {
+    load: async () => (await import("./commands/verify-package.ts")).verifyPackageCommand,
+    summary: "check a package against its manifest",
+  },
+  push: {
+    load: async () => (await import("./commands/push.ts")).pushCommand,
+    summary: "push an evidence package to the configured connectors",
+  },
+  serve: {
+    load: async () => (await import("./commands/serve.ts")).serveCommand,
+    summary: "run the compliance plugin beside a running iddio (sidecar)",
+  },
+  sample: {
+    load: async () => (await import("./commands/sample.ts")).sampleCommand,
+    summary: "write a realistic sample iddio home",
+  },
 };
+
+/** Our packages' errors carry a stable `code` and a message prefixed "[iddio-compliance]". */
+function isOwnError(error: unknown): error is Error {
+  return error instanceof Error && error.message.startsWith("[iddio-compliance]");
+}
 
 const HELP = `Usage: iddio-compliance <command> [options]
 
@@ -48,7 +65,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    const run = await command.load();
+    return await run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(
@@ -58,11 +76,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     // Errors of our own packages (coded, message prefixed "[iddio-compliance]") name their file,
     // flag or key already: print them as they are, without a stack.
-    if (
-      isComplianceError(error) ||
-      (error instanceof Error && error.message.startsWith("[iddio-compliance]"))
-    ) {
-      io.stderr.write(`${sanitizeTerminal((error as Error).message)}\n`);
+    if (isOwnError(error)) {
+      io.stderr.write(`${sanitizeTerminal(error.message)}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@ import { progressBar } from "../terminal/progress-bar.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
 import { UsageError } from "../usage-error.ts";
 import { auditSource } from "./audit-source.ts";
+import { parseThreads } from "./threads-flag.ts";
 
 export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE --output DIR [options]
 
@@ -26,6 +27,7 @@ Options:
                      and its chain is verified too (repeatable)
   --tz ZONE          IANA time zone the dates are read in (default: UTC)
   --json             print the package's summary.json instead of the human summary
+  --threads N        hashing worker threads (0: main thread only; default: cores - 1 from 3 cores up)
   -h, --help         show this help
 
 Exit codes: 0 evidence written and chain verified; 1 evidence written but the chain did not
@@ -43,6 +45,7 @@ export const exportCommand: Command = async (argv, io) => {
     org: { type: "string" },
     home: { type: "string" },
     ledger: { type: "string", multiple: true },
+    threads: { type: "string" },
     tz: { type: "string", default: "UTC" },
     json: { type: "boolean", default: false },
   });
@@ -66,6 +69,7 @@ export const exportCommand: Command = async (argv, io) => {
       source,
       ...(home ? { home } : {}),
       ...(ledgers.length > 0 ? { ledgers } : {}),
+      ...parseThreads(values.threads),
       from,
       to,
       timeZone: values.tz,

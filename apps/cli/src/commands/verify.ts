@@ -4,6 +4,7 @@ import { parseFlags } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
 import { auditSource, isPostgresSource } from "./audit-source.ts";
+import { parseThreads } from "./threads-flag.ts";
 
 export const VERIFY_HELP = `Usage: iddio-compliance verify [--source PATH | --source postgres://… --org ID] [--json]
 
@@ -15,6 +16,7 @@ Options:
                   or postgres://user:password@host:port/db (the iddio server's audit_events)
   --org ID        organisation whose chain to verify (required with a postgres:// source)
   --json          print the result in the shape of audit-log-integrity.json
+  --threads N     hashing worker threads (0: main thread only; default: cores - 1 from 3 cores up)
   -h, --help      show this help
 
 Exit codes: 0 verified; 1 not verified (findings name file and line); 2 usage or input error.
@@ -26,6 +28,7 @@ export const verifyCommand: Command = async (argv, io) => {
     source: { type: "string" },
     org: { type: "string" },
     json: { type: "boolean", default: false },
+    threads: { type: "string" },
   });
   if (values.help) {
     io.stdout.write(VERIFY_HELP);
@@ -33,7 +36,8 @@ export const verifyCommand: Command = async (argv, io) => {
   }
   const source = auditSource(values, io);
   const bar = progressBar(io, "verifying");
-  const verdict = await verifyAuditLog({ source, onProgress: bar.update }).finally(bar.done);
+  const threads = parseThreads(values.threads);
+  const verdict = await verifyAuditLog({ source, ...threads, onProgress: bar.update }).finally(bar.done);
   if (values.json) {
     io.stdout.write(`${JSON.stringify(verdict, null, 2)}\n`);
     return verdict.verified ? 0 : 1;

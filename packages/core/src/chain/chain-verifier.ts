@@ -49,6 +49,9 @@ const GENESIS = "genesis";
 export class ChainVerifier {
   #mode: HashMode | null = null;
   #lastHash: string | null = null;
+  // The last hash as bytes in a scanned block; turned into #lastHash only when a string is needed.
+  #lastBytes: Buffer | null = null;
+  #lastAt = 0;
   #lastTime = Number.NEGATIVE_INFINITY;
   #linked = false;
   #anchorState: "none" | "pending" | "passed";
@@ -91,12 +94,21 @@ export class ChainVerifier {
     if (!current) throw new Error("ChainVerifier: endFile called without beginFile");
     current.bytes = bytes;
     current.sha256 = sha256;
+    if (current.events > 0) current.last_hash = this.#last();
     this.#files.push(current);
     this.#current = null;
   }
 
   /** The hash of the last event linked so far. */
   get head(): string | null {
+    return this.#last();
+  }
+
+  #last(): string | null {
+    if (this.#lastBytes) {
+      this.#lastHash = this.#lastBytes.toString("latin1", this.#lastAt, this.#lastAt + 64);
+      this.#lastBytes = null;
+    }
     return this.#lastHash;
   }
 
@@ -186,7 +198,7 @@ export class ChainVerifier {
         pre !== undefined && pre.valueStart === span.valueStart ? pre : undefined,
       );
     this.#accept(file, hash, prev, at);
-    if (pre?.timeMs !== undefined) this.#checkTimeMs(pre.timeMs, at);
+    if (pre?.timeMs !== undefined) this.#checkTimeMs(pre.timeMs, at.file, at.line);
     else this.#checkTime(record.timestamp, at);
     return record;
   }
@@ -207,14 +219,38 @@ export class ChainVerifier {
       this.verifyLine(bytes.subarray(from, to), lineNo);
       return;
     }
-    const at = { file: file.path, line: lineNo };
     const hashAt = scan.hashAt[index] as number;
+    // The common case, without a string: in the chain's mode, and prev_hash equals the previous
+    // hash byte for byte.
+    if (
+      this.#lastBytes !== null &&
+      file.first_hash !== null &&
+      status === (this.#mode === "blank" ? 0 : this.#mode === "omit" ? 1 : -1) &&
+      this.#anchorState !== "pending"
+    ) {
+      const prevAt = scan.prevAt[index] as number;
+      const prevEnd = scan.prevEnd[index] as number;
+      if (
+        prevEnd - prevAt === 64 &&
+        bytes.compare(this.#lastBytes, this.#lastAt, this.#lastAt + 64, prevAt, prevEnd) === 0
+      ) {
+        this.#events++;
+        file.events++;
+        this.#lastBytes = bytes;
+        this.#lastAt = hashAt;
+        this.#checkTimeMs(scan.times[index] as number, file.path, lineNo);
+        return;
+      }
+    }
+    const at = { file: file.path, line: lineNo };
     const hash = bytes.toString("latin1", hashAt, hashAt + 64);
     const prev = bytes.toString("latin1", scan.prevAt[index] as number, scan.prevEnd[index] as number);
     if (this.#anchorState !== "pending")
       this.#judgeHash(status as 0 | 1 | 2, scan.blanks[index] ?? null, hash, at);
     this.#accept(file, hash, prev, at);
-    this.#checkTimeMs(scan.times[index] as number, at);
+    this.#lastBytes = bytes;
+    this.#lastAt = hashAt;
+    this.#checkTimeMs(scan.times[index] as number, at.file, at.line);
   }
 
   #checkHash(
@@ -297,26 +333,28 @@ export class ChainVerifier {
           "the chain does not start at genesis and no trusted checkpoint anchors it",
         );
       }
-    } else if (prev !== this.#lastHash) {
+    } else if (prev !== this.#last()) {
       this.#add(
         "link_break",
         "error",
         at,
-        this.#lastHash,
+        this.#last(),
         prev,
         "prev_hash does not match the previous event's hash (deletion, insertion or reorder)",
       );
     }
     this.#lastHash = hash;
+    this.#lastBytes = null;
   }
 
   #checkTime(value: unknown, at: { file: string; line: number }): void {
-    if (typeof value === "string") this.#checkTimeMs(Date.parse(value), at);
+    if (typeof value === "string") this.#checkTimeMs(Date.parse(value), at.file, at.line);
   }
 
-  #checkTimeMs(time: number, at: { file: string; line: number }): void {
+  #checkTimeMs(time: number, file: string, line: number): void {
     if (Number.isNaN(time)) return;
     if (time < this.#lastTime) {
+      const at = { file, line };
       this.#add(
         "timestamp_regression",
         "warning",
@@ -377,7 +415,7 @@ export class ChainVerifier {
         events_before: this.#eventsBeforeAnchor,
       },
       total_events: this.#events,
-      chain_head: this.#lastHash,
+      chain_head: this.#last(),
       files: this.#files,
       finding_counts: { ...this.#findingCounts },
       findings: this.#findings,
