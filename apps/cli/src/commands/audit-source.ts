@@ -1,10 +1,5 @@
-import type { AuditLineSource } from "@iddio-compliance/core";
-import {
-  isPostgresUrl,
-  type PostgresSource,
-  postgresSource,
-  validateOrgId,
-} from "@iddio-compliance/source-postgres";
+import type { AuditLineSource } from "@iddio-compliance/core/verify";
+import type { PostgresSource } from "@iddio-compliance/source-postgres";
 import type { CliIo } from "../cli-io.ts";
 import { UsageError } from "../usage-error.ts";
 import { resolveSource } from "./default-source.ts";
@@ -19,12 +14,14 @@ export interface SourceFlags {
  * `--source PATH` (an iddio home, folder or file; default `$IDDIO_HOME`, else `~/.iddio`) or
  * `--source postgres://…` with `--org ID` (required there, refused elsewhere).
  */
-export function auditSource(flags: SourceFlags, io: CliIo): string | PostgresSource {
-  if (flags.source && isPostgresUrl(flags.source)) {
+export async function auditSource(flags: SourceFlags, io: CliIo): Promise<string | PostgresSource> {
+  if (flags.source && /^postgres(ql)?:\/\//i.test(flags.source)) {
     if (!flags.org)
       throw new UsageError(
         "--org is required with a PostgreSQL --source: name the organisation whose audit events to read",
       );
+    // Loaded only for a PostgreSQL source: reading files never pays for the driver.
+    const { postgresSource, validateOrgId } = await import("@iddio-compliance/source-postgres");
     return postgresSource({ url: flags.source, orgId: validateOrgId(flags.org, "--org") });
   }
   if (flags.org !== undefined)

@@ -59,7 +59,7 @@ export const exportCommand: Command = async (argv, io) => {
   const from = required(values.from, "--from");
   const to = required(values.to, "--to");
   const output = resolve(io.cwd, required(values.output, "--output"));
-  const source = auditSource(values, io);
+  const source = await auditSource(values, io);
   const home = values.home ? resolve(io.cwd, values.home) : undefined;
   const bar = progressBar(io, "exporting");
   let result: ExportEvidenceResult;

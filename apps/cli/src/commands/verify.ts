@@ -1,4 +1,4 @@
-import { verifyAuditLog } from "@iddio-compliance/core";
+import { verifyAuditLog } from "@iddio-compliance/core/verify";
 import type { Command } from "../cli-io.ts";
 import { parseFlags } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
@@ -34,7 +34,7 @@ export const verifyCommand: Command = async (argv, io) => {
     io.stdout.write(VERIFY_HELP);
     return 0;
   }
-  const source = auditSource(values, io);
+  const source = await auditSource(values, io);
   const bar = progressBar(io, "verifying");
   const threads = parseThreads(values.threads);
   const verdict = await verifyAuditLog({ source, ...threads, onProgress: bar.update }).finally(bar.done);
