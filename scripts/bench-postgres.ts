@@ -4,21 +4,16 @@
 // PostgreSQL with the built CLI, next to the same from the JSONL files, and prints wall time,
 // events/s and peak RSS (median of --runs runs, default 3).
 // Needs IDDIO_TEST_DATABASE_URL or --database postgres://…, and `pnpm build` first.
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type pg from "pg";
 import {
   auditEventsDdl,
   insertRawLines,
 } from "../packages/source-postgres/src/test-support/audit-events-table.ts";
+import { benchHome, CACHE, measure, median, printTable, ROOT } from "./bench-support.ts";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
-const CACHE = join(ROOT, ".bench");
-const CLI = join(ROOT, "apps/cli/bin/iddio-compliance.js");
-const RSS_HOOK = join(ROOT, "scripts/report-rss.mjs");
 const SCHEMA = "iddio_bench";
 const ORG = "bench";
 
@@ -44,25 +39,6 @@ const { Client } = createRequire(join(ROOT, "packages/source-postgres/package.js
 const url = new URL(database);
 url.searchParams.set("options", `-c search_path=${SCHEMA}`);
 const source = url.toString();
-
-/** The simulator home `pnpm bench` uses for this size (seed 7, plain rotated files). */
-function home(): string {
-  const dir = join(CACHE, `home-${events}`);
-  if (existsSync(join(dir, ".complete"))) return dir;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(CACHE, { recursive: true });
-  console.error(
-    `bench:postgres: generating ${events.toLocaleString("en-US")} events in ${dir} (cached for next time)…`,
-  );
-  const r = spawnSync(
-    process.execPath,
-    [CLI, "sample", "--output", dir, "--events", String(events), "--seed", "7", "--plain"],
-    { stdio: "inherit" },
-  );
-  if (r.status !== 0) process.exit(r.status ?? 2);
-  spawnSync("touch", [join(dir, ".complete")]);
-  return dir;
-}
 
 /** The log files of a home in chain order, found by following prev_hash from genesis. */
 function chainOrder(dir: string): string[] {
@@ -127,23 +103,7 @@ async function load(dir: string): Promise<number> {
   }
 }
 
-function measure(argv: string[]): { seconds: number; rss: number } {
-  const rssFile = join(CACHE, "rss.txt");
-  rmSync(rssFile, { force: true });
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--import", RSS_HOOK, CLI, ...argv], {
-    env: { ...process.env, IDDIO_BENCH_RSS_FILE: rssFile },
-    maxBuffer: 1 << 28,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (r.status !== 0) throw new Error(`bench:postgres: ${argv[0]} failed (exit ${r.status}): ${r.stderr}`);
-  return { seconds, rss: Number(readFileSync(rssFile, "utf8")) };
-}
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-
-const dir = home();
+const dir = benchHome(events, "bench:postgres");
 const rows = await load(dir);
 const out = join(CACHE, "out-postgres");
 const jobs: [string, string, string[]][] = [
@@ -206,11 +166,9 @@ for (const [from, job, argv] of jobs) {
   ]);
 }
 rmSync(out, { recursive: true, force: true });
-const header = ["source", "job", "events", "wall (median)", "events/s", "peak RSS"];
-const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] as string).length)));
-const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i] as number)).join("  ");
-console.log(
-  `\niddio-compliance PostgreSQL benchmark (${runs} runs each, median; node ${process.version}; ${new URL(database).host})\n`,
+printTable(
+  `iddio-compliance PostgreSQL benchmark (${runs} runs each, median; node ${process.version}; ${new URL(database).host})`,
+  ["source", "job", "events", "wall (median)", "events/s", "peak RSS"],
+  table,
+  [0, 1],
 );
-console.log(line(header));
-for (const r of table) console.log(line(r));
