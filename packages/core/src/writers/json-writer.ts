@@ -14,10 +14,15 @@ async function writeValue(sink: FileSink, value: unknown, indent: string): Promi
   if (isSpool(value)) {
     const inner = `${indent}  `;
     let first = true;
-    for await (const item of value.items()) {
-      await sink.write(first ? `[\n${inner}` : `,\n${inner}`);
-      first = false;
-      await sink.write(JSON.stringify(item, null, 2).replaceAll("\n", `\n${inner}`));
+    for await (const batch of value.batches()) {
+      // One write per batch: the items of a spool can number in the hundreds of thousands.
+      let text = "";
+      for (const item of batch) {
+        text += first ? `[\n${inner}` : `,\n${inner}`;
+        first = false;
+        text += JSON.stringify(item, null, 2).replaceAll("\n", `\n${inner}`);
+      }
+      await sink.write(text);
     }
     await sink.write(first ? "[]" : `\n${indent}]`);
     return;

@@ -1,5 +1,4 @@
 import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
-import { createInterface } from "node:readline";
 
 const FLUSH_AT = 256 * 1024;
 
@@ -37,14 +36,29 @@ export class Spool<T> {
     this.#fd = null;
   }
 
-  /** Streams the items back in the order they were pushed. */
-  async *items(): AsyncGenerator<T> {
+  /** Streams the items back in the order they were pushed, a chunk's worth at a time. */
+  async *batches(): AsyncGenerator<T[]> {
     this.close();
-    const lines = createInterface({
-      input: createReadStream(this.path),
-      crlfDelay: Number.POSITIVE_INFINITY,
-    });
-    for await (const line of lines) if (line.length > 0) yield JSON.parse(line) as T;
+    let carry: Buffer | null = null;
+    for await (const chunk of createReadStream(this.path, {
+      highWaterMark: 1 << 20,
+    }) as AsyncIterable<Buffer>) {
+      const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
+      const items: T[] = [];
+      let start = 0;
+      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+        if (nl > start) items.push(JSON.parse(data.toString("utf8", start, nl)) as T);
+        start = nl + 1;
+      }
+      carry = start < data.length ? data.subarray(start) : null;
+      if (items.length > 0) yield items;
+    }
+    if (carry && carry.length > 0) yield [JSON.parse(carry.toString("utf8")) as T];
+  }
+
+  /** Streams the items back one by one, in the order they were pushed. */
+  async *items(): AsyncGenerator<T> {
+    for await (const batch of this.batches()) yield* batch;
   }
 
   #flush(): void {
