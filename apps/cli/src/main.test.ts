@@ -145,9 +145,19 @@ describe("iddio-compliance export", () => {
   }
 
   it("draws a progress bar on stderr only when it is a terminal, and clears it before the summary", async () => {
-    const args = (out: string) => ["export", "--source", GO_CHAIN, "--from", "2026-02-01", "--to", "2026-02-28", "--output", out];
+    const args = (out: string) => [
+      "export",
+      "--source",
+      GO_CHAIN,
+      "--from",
+      "2026-02-01",
+      "--to",
+      "2026-02-28",
+      "--output",
+      out,
+    ];
     const tty = await runCli(args(join(tmp(), "a")), { tty: true });
-    expect(tty.stderr).toMatch(/^(\rexporting [█░]{30} +\d+%  [\d,]+ events)+\r\u001b\[2K$/);
+    expect(tty.stderr).toMatch(/^(\rexporting [█░]{30} +\d+% {2}[\d,]+ events)+\r\u001b\[2K$/);
     expect(tty.stderr).toContain("100%  60 events");
     const pipe = await runCli(args(join(tmp(), "b")));
     expect(pipe.stderr).toBe("");
