@@ -57,6 +57,7 @@ const LIFECYCLE_FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "export.completed": ["period_from", "period_to", "chain_head", "events"],
   // Written by the server plugin's ledger only (DESIGN §7.4: the exporter is audited too).
   "export.failed": ["period_from", "period_to", "attempt", "error"],
+  "export.skipped": ["period_from", "period_to", "reason"],
   "export.deleted": ["period_from", "period_to", "location"],
   "push.delivered": ["period_from", "period_to", "connector", "package_sha256"],
   "push.failed": ["period_from", "period_to", "connector", "attempt", "error"],

@@ -180,6 +180,13 @@ export class ComplianceRuntime {
           logger.info("export skipped: another replica holds this period's lock and runs it", {
             period: periodKey(period),
           });
+          // The exporter is audited too: the ledger says why this replica has no package for the period.
+          await this.#append({
+            event: "export.skipped",
+            period_from: period.from,
+            period_to: period.to,
+            reason: "another replica holds this period's export lock",
+          });
           return { checkpoint: null };
         }
         try {
