@@ -5,6 +5,7 @@ export {
   connectorConfigSchema,
   s3StorageConfigSchema,
 } from "./config/compliance-config.ts";
+export { formatKeyPath } from "./config/key-path.ts";
 export type { AuditLogIntegrity, ChainFinding } from "./evidence/audit-log-integrity.ts";
 export {
   auditLogIntegritySchema,

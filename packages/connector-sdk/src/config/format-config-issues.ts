@@ -1,16 +1,5 @@
+import { formatKeyPath } from "@iddio-compliance/schema";
 import type { z } from "zod";
-
-/** Formats a key path as config authors write it: `documents["CC6.1"]`, `control_ids["CC7.2"][0]`. */
-export function formatKeyPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(String(segment)))
-      out += out ? `.${String(segment)}` : String(segment);
-    else out += `[${JSON.stringify(String(segment))}]`;
-  }
-  return out;
-}
 
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let value = input;
@@ -42,3 +31,6 @@ export function formatConfigIssues(
     return `Invalid option "${key}": ${issue.message}`;
   });
 }
+
+// Part of this package's public API since its first release; the one implementation lives in schema.
+export { formatKeyPath };

@@ -1,4 +1,4 @@
-import { formatKeyPath } from "./key-path.ts";
+import { formatKeyPath } from "@iddio-compliance/schema";
 import { ServerConfigError } from "./server-config-error.ts";
 
 /** Environment variables to read `${VAR}` from. */

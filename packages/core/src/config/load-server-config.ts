@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
-import { type ComplianceConfig, complianceConfigSchema } from "@iddio-compliance/schema";
+import { type ComplianceConfig, complianceConfigSchema, formatKeyPath } from "@iddio-compliance/schema";
 import { LineCounter, parseDocument } from "yaml";
 import { type Env, interpolateEnv, shieldEnvReferences } from "./interpolate-env.ts";
-import { formatKeyPath } from "./key-path.ts";
 import { ServerConfigError } from "./server-config-error.ts";
 
 /** The parts of an iddio server config this project reads. */

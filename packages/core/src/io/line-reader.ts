@@ -46,19 +46,6 @@ function openByteStream(
   return { stream: raw.pipe(gunzip), raw };
 }
 
-/** Splits a block of complete lines (ending in `\n`) into views, one per line. */
-export function splitBlock(block: Buffer): Buffer[] {
-  const lines: Buffer[] = [];
-  let start = 0;
-  let nl = block.indexOf(NEWLINE, 0);
-  while (nl !== -1) {
-    lines.push(block.subarray(start, nl));
-    start = nl + 1;
-    nl = block.indexOf(NEWLINE, start);
-  }
-  return lines;
-}
-
 /**
  * Reads a file (decompressing `.gz`) as blocks of complete lines, one per chunk read, without
  * decoding or splitting them: a line that spans chunks is yielded as its own small block. When the

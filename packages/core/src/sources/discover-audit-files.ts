@@ -57,13 +57,12 @@ function listAuditFiles(dir: string, root: string): AuditFile[] {
   } catch {
     return [];
   }
-  return names
-    .filter((n) => AUDIT_NAME.test(n))
-    .sort()
-    .map((n) => {
-      const p = join(dir, n);
-      const s = statSync(p);
-      return { path: p, name: p.slice(root.length + 1), compressed: n.endsWith(".gz"), bytes: s.size };
-    })
-    .filter((f) => statSync(f.path).isFile());
+  const files: AuditFile[] = [];
+  for (const n of names.filter((name) => AUDIT_NAME.test(name)).sort()) {
+    const p = join(dir, n);
+    const s = statSync(p);
+    if (s.isFile())
+      files.push({ path: p, name: p.slice(root.length + 1), compressed: n.endsWith(".gz"), bytes: s.size });
+  }
+  return files;
 }

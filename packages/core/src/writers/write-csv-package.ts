@@ -29,6 +29,33 @@ async function writeCsv(
   return { file, media_type: "text/csv", ...sink.close() };
 }
 
+/** One certificate as a row of `cc6.2-credentials.csv`. */
+function certificateRow(
+  agent: string,
+  c: {
+    fingerprint_sha256: string;
+    status: string;
+    not_before: string;
+    serial: string;
+    spiffe_id: string | null;
+    not_after: string;
+  },
+): Row {
+  return [
+    agent,
+    "certificate",
+    c.fingerprint_sha256,
+    c.status,
+    c.not_before,
+    null,
+    null,
+    null,
+    c.serial,
+    c.spiffe_id,
+    c.not_after,
+  ];
+}
+
 async function* mapSpool<T>(spool: Spool<T>, fn: (item: T) => Row): AsyncGenerator<Row> {
   for await (const item of spool.items()) yield fn(item);
 }
@@ -158,35 +185,9 @@ export async function writeCsvPackage(dir: string, docs: EvidenceDocuments): Pro
         null,
         null,
       ]);
-    for (const c of a.certificates)
-      credentialRows.push([
-        a.name,
-        "certificate",
-        c.fingerprint_sha256,
-        c.status,
-        c.not_before,
-        null,
-        null,
-        null,
-        c.serial,
-        c.spiffe_id,
-        c.not_after,
-      ]);
+    for (const c of a.certificates) credentialRows.push(certificateRow(a.name, c));
   }
-  for (const c of cc62.proxy_certificate.renewals)
-    credentialRows.push([
-      "proxy",
-      "certificate",
-      c.fingerprint_sha256,
-      c.status,
-      c.not_before,
-      null,
-      null,
-      null,
-      c.serial,
-      c.spiffe_id,
-      c.not_after,
-    ]);
+  for (const c of cc62.proxy_certificate.renewals) credentialRows.push(certificateRow("proxy", c));
   out.push(
     await writeCsv(
       dir,
