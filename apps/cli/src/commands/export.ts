@@ -27,12 +27,18 @@ Options:
                      and its chain is verified too (repeatable)
   --tz ZONE          IANA time zone the dates are read in (default: UTC)
   --json             print the package's summary.json instead of the human summary
-  --threads N        hashing worker threads (0: main thread only; default: cores - 1 from 3 cores up)
+  --threads N        hashing worker threads (default: cores - 1 from 3 cores up); records are
+                     mapped on a thread of their own with 2 cores or more; 0: one thread for all
   -h, --help         show this help
 
 Exit codes: 0 evidence written and chain verified; 1 evidence written but the chain did not
 verify; 2 usage or input error.
 `;
+
+/** `--threads 0` keeps the whole export on one thread: no hashing workers, no mapping thread. */
+function exportThreads(threads: { hashThreads?: number }): { hashThreads?: number; mappingThread?: boolean } {
+  return threads.hashThreads === 0 ? { hashThreads: 0, mappingThread: false } : threads;
+}
 
 /** `iddio-compliance export`. */
 export const exportCommand: Command = async (argv, io) => {
@@ -69,7 +75,7 @@ export const exportCommand: Command = async (argv, io) => {
       source,
       ...(home ? { home } : {}),
       ...(ledgers.length > 0 ? { ledgers } : {}),
-      ...parseThreads(values.threads),
+      ...exportThreads(parseThreads(values.threads)),
       from,
       to,
       timeZone: values.tz,

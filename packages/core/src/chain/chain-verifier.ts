@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { AuditLogIntegrity, ChainFinding } from "@iddio-compliance/schema";
 import type { ChainAnchor } from "../export/export-options.ts";
-import { locateHash, spanAt } from "./locate-hash.ts";
+import { type HashSpan, locateHash, spanAt } from "./locate-hash.ts";
 import type { BlockScan } from "./scan-block.ts";
 import { sha256HexOfParts } from "./sha256.ts";
 
@@ -12,6 +12,64 @@ export interface LineHash {
   blank: string | null;
   /** The `timestamp` read by the scan, in ms (saves parsing it again). */
   timeMs?: number;
+}
+
+/** A stored line read as a record: the object, its `hash` and `prev_hash`, and where the hash sits. */
+export interface RecordLine {
+  record: Record<string, unknown>;
+  hash: string;
+  prev: string;
+  span: HashSpan;
+  /** The line without a trailing `\r`. */
+  line: Buffer;
+}
+
+/** Why a stored line is not a record; `unparsable` when it is not even JSON (or empty). */
+export interface UnreadableLine {
+  error: string;
+  unparsable: boolean;
+  bytes: number;
+  /** The `hash` it holds, when it has one that is not stored verbatim. */
+  hash: string | null;
+}
+
+/**
+ * Reads one stored line (without its newline) as a record: valid UTF-8, a JSON object with string
+ * `hash` and `prev_hash`, the hash value stored verbatim. `hashHint` is where a byte scan found
+ * the hash value. This is what decides whether a line reaches the mappers, on any thread.
+ */
+export function readRecordLine(line: Buffer, hashHint?: number): RecordLine | UnreadableLine {
+  if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
+  const bytes = line.length;
+  const unparsable = (error: string) => ({ error, unparsable: true, bytes, hash: null });
+  if (line.length === 0) return unparsable("empty line");
+  if (!isUtf8(line)) return unparsable("line is not valid UTF-8");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line.toString("utf8"));
+  } catch (error) {
+    return unparsable(`not JSON (${(error as Error).message})`);
+  }
+  const malformed = (error: string, hash: string | null = null) => ({
+    error,
+    unparsable: false,
+    bytes,
+    hash,
+  });
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    return malformed("not a JSON object");
+  const record = parsed as Record<string, unknown>;
+  const hash = record.hash;
+  const prev = record.prev_hash;
+  if (typeof hash !== "string") return malformed("no hash field");
+  if (typeof prev !== "string") return malformed("no prev_hash field");
+  // The scan already located the member; confirm it holds the parsed value, else search.
+  const span =
+    hashHint !== undefined && line.toString("latin1", hashHint, hashHint + 64) === hash
+      ? spanAt(line, hashHint)
+      : locateHash(line, hash);
+  if (!span) return malformed("hash value is not stored verbatim", hash);
+  return { record, hash, prev, span, line };
 }
 
 /** How the writer hashed: with `"hash":""` in place, or with the member left out. */
@@ -112,6 +170,11 @@ export class ChainVerifier {
     return this.#lastHash;
   }
 
+  /** Stops referring to `bytes` (a block about to be handed to another thread). */
+  release(bytes: Buffer): void {
+    if (this.#lastBytes === bytes) this.#last();
+  }
+
   /** Events verified so far (every well-formed line). */
   get events(): number {
     return this.#events;
@@ -132,62 +195,22 @@ export class ChainVerifier {
     const file = this.#current;
     if (!file) throw new Error("ChainVerifier: verifyLine called without beginFile");
     const at = { file: file.path, line: lineNo };
-    if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
-
-    let parsed: unknown;
-    let parseError: string | null = null;
-    if (line.length === 0) parseError = "empty line";
-    else if (!isUtf8(line)) parseError = "line is not valid UTF-8";
-    else {
-      try {
-        parsed = JSON.parse(line.toString("utf8"));
-      } catch (error) {
-        parseError = `not JSON (${(error as Error).message})`;
-      }
-    }
-    if (parseError !== null && incompleteTail && newestFile) {
-      this.#add(
-        "truncated_tail",
-        "warning",
-        at,
-        null,
-        null,
-        `incomplete last line (${line.length} bytes, no newline): a crash mid-write or a live log`,
-      );
+    const read = readRecordLine(line, pre?.status === 3 ? undefined : pre?.valueStart);
+    if ("error" in read) {
+      if (read.unparsable && incompleteTail && newestFile)
+        this.#add(
+          "truncated_tail",
+          "warning",
+          at,
+          null,
+          null,
+          `incomplete last line (${read.bytes} bytes, no newline): a crash mid-write or a live log`,
+        );
+      else this.#add("malformed", "error", at, null, read.hash, read.error);
       return null;
     }
-    if (parseError !== null) {
-      this.#add("malformed", "error", at, null, null, parseError);
-      return null;
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      this.#add("malformed", "error", at, null, null, "not a JSON object");
-      return null;
-    }
-    const record = parsed as Record<string, unknown>;
-    const hash = record.hash;
-    const prev = record.prev_hash;
-    if (typeof hash !== "string" || typeof prev !== "string") {
-      this.#add(
-        "malformed",
-        "error",
-        at,
-        null,
-        null,
-        typeof hash !== "string" ? "no hash field" : "no prev_hash field",
-      );
-      return null;
-    }
-    // The scan already located the member; confirm it holds the parsed value, else search.
-    const span =
-      pre && pre.status !== 3 && line.toString("latin1", pre.valueStart, pre.valueStart + 64) === hash
-        ? spanAt(line, pre.valueStart)
-        : locateHash(line, hash);
-    if (!span) {
-      this.#add("malformed", "error", at, null, hash, "hash value is not stored verbatim");
-      return null;
-    }
-
+    const { record, hash, prev, span } = read;
+    line = read.line;
     // Events up to a trusted checkpoint are not re-hashed.
     if (this.#anchorState !== "pending")
       this.#checkHash(

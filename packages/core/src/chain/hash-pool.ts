@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { hash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { type BlockScan, scanBlock } from "./scan-block.ts";
@@ -10,7 +11,7 @@ export interface ScannedBlock {
 
 /** Scans a block on the calling thread (the pool's single-threaded twin). */
 export function scanHere(block: Buffer): ScannedBlock {
-  return { bytes: block, scan: scanBlock(block, 0, block.length, hash) };
+  return { bytes: block, scan: scanBlock(block, 0, block.length, hash, isUtf8) };
 }
 
 // The worker evaluates the scanning function from its source: no file to resolve, so it works
@@ -18,6 +19,7 @@ export function scanHere(block: Buffer): ScannedBlock {
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { hash, createHash } = require("node:crypto");
+const { isUtf8 } = require("node:buffer");
 const { createReadStream } = require("node:fs");
 const scanBlock = ${scanBlock.toString()};
 parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
@@ -32,7 +34,7 @@ parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
     return;
   }
   try {
-    const r = scanBlock(Buffer.from(buffer), start, end, hash);
+    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8);
     // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
     const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer];
     parentPort.postMessage({ id, scan: r, buffer }, moved);

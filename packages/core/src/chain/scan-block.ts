@@ -1,3 +1,4 @@
+import type { isUtf8 } from "node:buffer";
 import type { hash } from "node:crypto";
 
 /**
@@ -29,12 +30,19 @@ export interface BlockScan {
  *
  * Members are found by bytes: in iddio's struct order `hash` and `prev_hash` are the last two
  * fields and `timestamp` comes first, and a JSON string cannot hold an unescaped quote, so the
- * last `"hash":"` is the top-level one. A line this does not fit is status 3 and gets parsed.
+ * last `"hash":"` is the top-level one. A line this does not fit, or that is not valid UTF-8
+ * (which Go's encoder never writes), is status 3 and gets parsed (and reported).
  * The hash value is cut out in place (memmove) and put back, so `buf` is unchanged afterwards.
  *
  * Self-contained on purpose (only its arguments and Buffer): hashing workers evaluate its source.
  */
-export function scanBlock(buf: Buffer, start: number, end: number, hashFn: typeof hash): BlockScan {
+export function scanBlock(
+  buf: Buffer,
+  start: number,
+  end: number,
+  hashFn: typeof hash,
+  utf8: typeof isUtf8,
+): BlockScan {
   const HASH_KEY = Buffer.from('"hash":"');
   const PREV_KEY = Buffer.from('"prev_hash":"');
   const TIME_KEY = Buffer.from('"timestamp":"');
@@ -48,6 +56,9 @@ export function scanBlock(buf: Buffer, start: number, end: number, hashFn: typeo
   const times = new Float64Array(count);
   const blanks: Record<number, string> = {};
   let scratch = Buffer.allocUnsafe(1 << 16);
+  // A valid block has only valid lines (a newline never sits inside a multi-byte sequence): one
+  // check covers the common case; otherwise each line is checked.
+  const allUtf8 = utf8(buf.subarray(start, end));
 
   // RFC 3339 in UTC ("2026-01-08T11:22:34Z", optional fraction) without Date.parse; else Date.parse.
   const timeOf = (b: Buffer, from: number, to: number): number => {
@@ -106,7 +117,16 @@ export function scanBlock(buf: Buffer, start: number, end: number, hashFn: typeo
     if (!at(TIME_KEY, tAt)) tAt = buf.indexOf(TIME_KEY, ls);
     const tStart = tAt + 13;
     const tEnd = tAt < ls || tAt > le ? -1 : buf.indexOf(34, tStart);
-    if (keyAt < ls || buf[vEnd] !== 34 || vEnd > le || pEnd === -1 || pEnd > le || tEnd === -1 || tEnd > le) {
+    if (
+      keyAt < ls ||
+      buf[vEnd] !== 34 ||
+      vEnd > le ||
+      pEnd === -1 ||
+      pEnd > le ||
+      tEnd === -1 ||
+      tEnd > le ||
+      (!allUtf8 && !utf8(buf.subarray(ls, le)))
+    ) {
       status[index] = 3;
       times[index] = Number.NaN;
       continue;

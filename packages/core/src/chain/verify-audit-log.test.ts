@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { mapBlock } from "../export/map-block.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
-import { readAuditChain } from "../sources/read-audit-chain.ts";
+import { type ChainSink, readAuditChain } from "../sources/read-audit-chain.ts";
 import { verifyAuditLog } from "./verify-audit-log.ts";
 
 const GO = new URL("./fixtures/go/", import.meta.url).pathname;
@@ -93,6 +95,30 @@ describe("verifyAuditLog on the log written by Go's encoding/json", () => {
     ]);
   });
 
+  it("reports a line of invalid UTF-8 even when its hash was computed over those bytes", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chain-"));
+    let prev = "genesis";
+    const lines = ["caf\xe9", "ok"].map((path) => {
+      const body = Buffer.concat([
+        Buffer.from('{"timestamp":"2026-02-01T10:00:00Z","agent":"a","path":"'),
+        Buffer.from(path, "latin1"),
+      ]);
+      const blank = Buffer.concat([body, Buffer.from(`","hash":"","prev_hash":"${prev}"}`)]);
+      const hash = createHash("sha256").update(blank).digest("hex");
+      const line = Buffer.concat([body, Buffer.from(`","hash":"${hash}","prev_hash":"${prev}"}\n`)]);
+      prev = hash;
+      return line;
+    });
+    writeFileSync(join(dir, "audit.jsonl"), Buffer.concat(lines));
+    for (const hashThreads of [0, 1]) {
+      const verdict = await verifyAuditLog({ source: dir, hashThreads });
+      expect(verdict.findings.map((f) => [f.kind, f.line, f.message])).toEqual([
+        ["malformed", 1, "line is not valid UTF-8"],
+        ["genesis_missing", 2, "the chain does not start at genesis and no trusted checkpoint anchors it"],
+      ]);
+    }
+  });
+
   it("says the log is not verified when it holds no event at all", async () => {
     const dir = mkdtempSync(join(tmpdir(), "chain-"));
     writeFileSync(join(dir, "audit.jsonl"), "");
@@ -118,12 +144,22 @@ describe("verifyAuditLog with hashing workers", () => {
       const single = strip(await verifyAuditLog({ source, hashThreads: 0 }));
       const workers = strip(await verifyAuditLog({ source, hashThreads: 2 }));
       const records: unknown[] = [];
-      const mapping = strip(
-        await readAuditChain(jsonlSource(source), (r) => records.push(r), { hashThreads: 2 }),
-      );
+      const mapping = strip(await readAuditChain(jsonlSource(source), collect(records), { hashThreads: 2 }));
       expect(workers).toEqual(single);
       expect(mapping).toEqual(single);
       expect(records.length).toBe(single.total_events);
     });
   }
 });
+
+/** A sink that reads every record the way an export does and keeps it. */
+function collect(records: unknown[]): ChainSink {
+  const consumer = {
+    consume: (record: unknown) => void records.push(record),
+    unreadable: () => void records.push("unreadable"),
+  };
+  return {
+    block: (scanned, file, firstLine) => mapBlock(consumer, scanned, file, firstLine),
+    record: (record) => void records.push(record),
+  };
+}

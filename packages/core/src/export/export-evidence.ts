@@ -3,16 +3,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AuditLogIntegrity, ManifestEntry } from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
-import { AccessControlsMapper } from "../mappers/cc6-1-access-controls.ts";
-import { CredentialLifecycleMapper } from "../mappers/cc6-2-credential-lifecycle.ts";
-import { AuthorizationChangesMapper } from "../mappers/cc6-3-authorization-changes.ts";
-import { MonitoringEvidenceMapper } from "../mappers/cc7-2-monitoring-evidence.ts";
-import type { MapperContext } from "../mappers/mapper-context.ts";
-import { PolicyTrail } from "../mappers/policy-trail.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
 import { readAuditChain } from "../sources/read-audit-chain.ts";
 import { readHomeInputs } from "../sources/read-home-inputs.ts";
-import { LocalDates, makePeriod } from "../time/period.ts";
+import { makePeriod } from "../time/period.ts";
 import { AtomicDir } from "../writers/atomic-dir.ts";
 import { buildSummary, summaryCsvRows } from "../writers/build-summary.ts";
 import { csvRows } from "../writers/csv-cells.ts";
@@ -21,7 +15,8 @@ import { writeJsonDocument } from "../writers/json-writer.ts";
 import { writeCsvPackage } from "../writers/write-csv-package.ts";
 import { writeJsonPackage } from "../writers/write-json-package.ts";
 import type { ExportEvidenceOptions, ExportEvidenceResult } from "./export-options.ts";
-import { RecordDispatch } from "./record-dispatch.ts";
+import { MappingSession } from "./mapping-session.ts";
+import { defaultMappingThread, MappingThread } from "./mapping-thread.ts";
 
 /**
  * Exports one period's SOC 2 evidence package from an iddio audit log: one streaming pass reads,
@@ -44,21 +39,20 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
   const output = resolve(options.output);
   const dir = AtomicDir.create(output);
   const spoolDir = mkdtempSync(join(tmpdir(), "iddio-compliance-spool-"));
+  let mapping: MappingSession | MappingThread | null = null;
   try {
-    const ctx: MapperContext = { period, dates: new LocalDates(period.timeZone), inputs, spoolDir, now };
-    const policy = new PolicyTrail();
-    const cc61 = new AccessControlsMapper(ctx, policy);
-    const cc62 = new CredentialLifecycleMapper(ctx);
-    const cc63 = new AuthorizationChangesMapper(ctx, policy);
-    const cc72 = new MonitoringEvidenceMapper(ctx);
-    const dispatch = new RecordDispatch(period, policy, [cc61, cc62, cc63, cc72]);
+    const setup = { from: options.from, to: options.to, timeZone: period.timeZone, inputs, spoolDir, now };
+    mapping =
+      (options.mappingThread ?? defaultMappingThread(source.totalBytes))
+        ? new MappingThread(setup)
+        : new MappingSession(setup);
     const readOptions = {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.hashThreads !== undefined ? { hashThreads: options.hashThreads } : {}),
       now: () => now,
     };
-    const integrity = await readAuditChain(source, dispatch.consume, {
+    const integrity = await readAuditChain(source, mapping, {
       ...readOptions,
       ...(options.anchor ? { anchor: options.anchor } : {}),
     });
@@ -68,17 +62,12 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       });
     }
     for (const ledger of options.ledgers ?? []) {
-      mergeLedger(integrity, await readAuditChain(jsonlSource(ledger), dispatch.consume, readOptions));
+      mergeLedger(integrity, await readAuditChain(jsonlSource(ledger), mapping, readOptions));
     }
     if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
 
-    const docs = {
-      cc61: cc61.finish(),
-      cc62: cc62.finish(),
-      cc63: cc63.finish(),
-      cc72: await cc72.finish(integrity),
-      integrity,
-    };
+    const mapped = await mapping.finish(integrity);
+    const docs = { ...mapped.docs, integrity };
     const manifest: ManifestEntry[] =
       options.format === "json"
         ? await writeJsonPackage(dir.staging, docs)
@@ -90,7 +79,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       period,
       source: sourceInfo,
       generatedAt: now,
-      unrecognised: dispatch.unrecognised,
+      unrecognised: mapped.unrecognised,
       manifest,
     });
     if (options.format === "csv") {
@@ -115,6 +104,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     dir.discard();
     throw error;
   } finally {
+    if (mapping instanceof MappingThread) await mapping.close();
     rmSync(spoolDir, { recursive: true, force: true });
   }
 }

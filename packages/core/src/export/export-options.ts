@@ -47,6 +47,12 @@ export interface ExportEvidenceOptions {
   onProgress?: (progress: ExportProgress) => void;
   /** Hashing worker threads (`0`: main thread only). @default cores, for logs over 16 MB */
   hashThreads?: number;
+  /**
+   * Map records on a thread of their own, beside reading and verifying (`false`: on the calling
+   * thread, after each block is verified). The evidence is the same either way.
+   * @default true with two cores or more, for logs over 16 MB
+   */
+  mappingThread?: boolean;
 }
 
 /** What {@link exportEvidence} produced. */

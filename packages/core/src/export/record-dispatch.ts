@@ -6,6 +6,7 @@ import type { Period } from "../time/period.ts";
 
 const KNOWN_KINDS = new Set(LIFECYCLE_KINDS);
 const DECISIONS = new Set(["allow", "escalate", "deny"]);
+const UNREADABLE = "(line whose hash verifies but that is not a JSON record)";
 
 /**
  * Classifies each record once (command event or lifecycle record), places it in time relative
@@ -55,6 +56,11 @@ export class RecordDispatch {
     }
     for (const mapper of this.#mappers) mapper.command(event, time, at);
   };
+
+  /** A line whose hash the chain accepts but that is not a JSON record (so no mapper can read it). */
+  unreadable(): void {
+    this.#unrecognised(UNREADABLE);
+  }
 
   #unrecognised(kind: string, record?: Record<string, unknown>, time?: RecordTime): void {
     this.unrecognised.set(kind, (this.unrecognised.get(kind) ?? 0) + 1);

@@ -15,8 +15,15 @@ export interface RecordLocation {
   timeMs?: number;
 }
 
-/** Receives every well-formed record in chain order. */
-export type RecordSink = (record: Record<string, unknown>, at: RecordLocation) => void;
+/**
+ * Receives what the verifier has read, in chain order: whole blocks of lines once they are verified
+ * (the receiver reads records from them itself, see `mapBlock`), and single records read line by
+ * line (an incomplete last line). A returned promise holds the reader back (bounded memory).
+ */
+export interface ChainSink {
+  block(scanned: ScannedBlock, file: string, firstLine: number): void | Promise<void>;
+  record(record: Record<string, unknown>, at: RecordLocation): void | Promise<void>;
+}
 
 /** Options of {@link readAuditChain}. */
 export interface ReadAuditChainOptions {
@@ -62,11 +69,11 @@ const PROGRESS_EVERY_MS = 250;
 
 /**
  * Reads an audit line source once, in chain order, verifying every line and handing each
- * well-formed record to `sink`: the single pass that verification and every mapper share.
+ * verified block to `sink`: the single pass that verification and every mapper share.
  */
 export async function readAuditChain(
   source: AuditLineSource,
-  sink: RecordSink | null,
+  sink: ChainSink | null,
   options: ReadAuditChainOptions = {},
 ): Promise<AuditLogIntegrity> {
   const verifier = new ChainVerifier(options.anchor ? { anchor: options.anchor } : {});
@@ -89,34 +96,14 @@ export async function readAuditChain(
       // The stored file's SHA-256 is computed by a worker reading it on its own: not on this thread.
       const fileDigest = pool && segment.path ? pool.digestFile(segment.path) : null;
       fileDigest?.catch(() => {});
-      // Verify-only reads hash and prev_hash from the scanned bytes; mapping parses each line too.
-      const consume = ({ bytes, scan }: ScannedBlock): void => {
-        for (let i = 0; i < scan.count; i++, lineNo++) {
-          if (!sink) {
-            verifier.verifyScanned(bytes, scan, i, lineNo);
-            continue;
-          }
-          const from = scan.lineStart[i] as number;
-          let to = bytes.indexOf(0x0a, from);
-          if (to > from && bytes[to - 1] === 0x0d) to--;
-          const line = bytes.subarray(from, to);
-          const status = scan.status[i] as number;
-          const timeMs = scan.times[i] as number;
-          const pre =
-            status === 3
-              ? undefined
-              : {
-                  status: status as 0 | 1 | 2,
-                  valueStart: (scan.hashAt[i] as number) - from,
-                  blank: scan.blanks[i] ?? null,
-                  timeMs,
-                };
-          const record = verifier.verifyLine(line, lineNo, false, true, pre);
-          if (record)
-            sink(
-              record,
-              pre ? { file: segment.name, line: lineNo, timeMs } : { file: segment.name, line: lineNo },
-            );
+      // The link check reads hash and prev_hash from the scanned bytes; the sink reads records after.
+      const consume = async (scanned: ScannedBlock): Promise<void> => {
+        const firstLine = lineNo;
+        const { bytes, scan } = scanned;
+        for (let i = 0; i < scan.count; i++, lineNo++) verifier.verifyScanned(bytes, scan, i, lineNo);
+        if (sink) {
+          verifier.release(bytes); // the sink may move the block to another thread
+          await sink.block(scanned, segment.name, firstLine);
         }
       };
       const inflight: Promise<ScannedBlock>[] = [];
@@ -137,12 +124,12 @@ export async function readAuditChain(
             const scanned = pool.scan(block, batch.transferable === true);
             scanned.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
             inflight.push(scanned);
-            while (inflight.length > depth) consume(await (inflight.shift() as Promise<ScannedBlock>));
+            while (inflight.length > depth) await consume(await (inflight.shift() as Promise<ScannedBlock>));
           } else {
             // Scan here while the workers finish the earlier blocks, then consume in order.
             const mine = scanHere(block);
-            for (const scanned of inflight.splice(0)) consume(await scanned);
-            consume(mine);
+            for (const scanned of inflight.splice(0)) await consume(await scanned);
+            await consume(mine);
           }
           if (options.onProgress) {
             const now = Date.now();
@@ -156,7 +143,7 @@ export async function readAuditChain(
             }
           }
         }
-        for (const scanned of inflight.splice(0)) consume(await scanned);
+        for (const scanned of inflight.splice(0)) await consume(await scanned);
       } catch (cause) {
         if (isComplianceError(cause)) throw cause;
         throw new ComplianceError(
@@ -170,7 +157,7 @@ export async function readAuditChain(
       next = await segments.next();
       if (tail) {
         const record = verifier.verifyLine(tail, lineNo, true, next.done === true);
-        if (record && sink) sink(record, { file: segment.name, line: lineNo });
+        if (record && sink) await sink.record(record, { file: segment.name, line: lineNo });
       }
       const digest = fileDigest ? await fileDigest : segment.digest();
       verifier.endFile(digest.bytes, digest.sha256);

@@ -24,6 +24,15 @@ export class FileSink {
     if (this.#buffered >= FLUSH_AT) this.#flush();
   }
 
+  /** Appends bytes (already UTF-8), after any text written before. */
+  writeBytes(bytes: Buffer): void {
+    this.#flush();
+    this.#hash.update(bytes);
+    this.#bytes += bytes.length;
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(this.#fd, bytes, offset);
+  }
+
   /** Flushes, fsyncs and closes; returns the file's size and SHA-256. */
   close(): { bytes: number; sha256: string } {
     this.#flush();

@@ -1,5 +1,5 @@
 import type { FileSink } from "./file-sink.ts";
-import { isSpool } from "./spool.ts";
+import { ITEM_END_BYTE, isSpool } from "./spool.ts";
 
 /**
  * Writes an evidence document as pretty JSON (two-space indent, keys in the order the mapper
@@ -12,17 +12,15 @@ export async function writeJsonDocument(sink: FileSink, document: unknown): Prom
 
 async function writeValue(sink: FileSink, value: unknown, indent: string): Promise<void> {
   if (isSpool(value)) {
-    const inner = `${indent}  `;
+    // Items are stored as pretty JSON: indent them and put commas between them, in bytes.
+    const inner = Buffer.from(`${indent}  `);
     let first = true;
-    for await (const batch of value.batches()) {
-      // One write per batch: the items of a spool can number in the hundreds of thousands.
-      let text = "";
-      for (const item of batch) {
-        text += first ? `[\n${inner}` : `,\n${inner}`;
-        first = false;
-        text += JSON.stringify(item, null, 2).replaceAll("\n", `\n${inner}`);
-      }
-      await sink.write(text);
+    let out = Buffer.allocUnsafe(0); // reused: fresh memory for every chunk costs more than the work
+    for await (const chunk of value.chunks()) {
+      const room = 2 * chunk.length + 64 * (inner.length + 2);
+      if (out.length < room) out = Buffer.allocUnsafe(room);
+      sink.writeBytes(indentItems(chunk, inner, first, out));
+      first = false;
     }
     await sink.write(first ? "[]" : `\n${indent}]`);
     return;
@@ -52,4 +50,42 @@ async function writeValue(sink: FileSink, value: unknown, indent: string): Promi
     return;
   }
   await sink.write(JSON.stringify(value) ?? "null");
+}
+
+/**
+ * Lays out spooled items (pretty JSON at the left margin, each ending in {@link ITEM_END_BYTE}) as
+ * array elements at `inner`: `[` before the first of the list, a comma between items, every line
+ * indented. The last item's terminator is dropped.
+ */
+function indentItems(chunk: Buffer, inner: Buffer, first: boolean, out: Buffer): Buffer {
+  let o = 0;
+  const room = out.length - inner.length - 2;
+  out[o++] = first ? 0x5b : 0x2c; // `[` or `,`, then a new line at the item's indent
+  out[o++] = 0x0a;
+  o += inner.copy(out, o);
+  // Byte by byte: far cheaper than a Buffer.copy per line.
+  const n = chunk.length;
+  for (let i = 0; i < n; i++) {
+    if (o > room) return growAndRetry(chunk, inner, first, out);
+    const c = chunk[i] as number;
+    if (c === 0x0a) {
+      out[o++] = 0x0a;
+      for (let k = 0; k < inner.length; k++) out[o++] = inner[k] as number;
+    } else if (c === ITEM_END_BYTE) {
+      if (i + 1 < n) {
+        out[o++] = 0x2c;
+        out[o++] = 0x0a;
+        for (let k = 0; k < inner.length; k++) out[o++] = inner[k] as number;
+      }
+    } else out[o++] = c;
+  }
+  return out.subarray(0, o);
+}
+
+/** Deeply nested items can outgrow the buffer (an indent per line): size it exactly, once. */
+function growAndRetry(chunk: Buffer, inner: Buffer, first: boolean, out: Buffer): Buffer {
+  let breaks = 0;
+  for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a || chunk[i] === ITEM_END_BYTE) breaks++;
+  const exact = chunk.length + (breaks + 2) * (inner.length + 2);
+  return indentItems(chunk, inner, first, Buffer.allocUnsafe(Math.max(exact, out.length * 2)));
 }

@@ -2,9 +2,15 @@ import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 
 const FLUSH_AT = 256 * 1024;
 
+/** Ends each item in the file: JSON text never holds a raw control character other than `\n`. */
+export const ITEM_END = "\x1e";
+export const ITEM_END_BYTE = 0x1e;
+
 /**
- * A list too long to keep in memory (denied requests, approvals): items are appended to a JSONL
- * file as they are found and streamed back when the evidence is written.
+ * A list too long to keep in memory (denied requests, approvals): items are appended to a file as
+ * they are found and streamed back when the evidence is written. Each item is stored as the pretty
+ * JSON the evidence file shows (`JSON.stringify(item, null, 2)`), so the JSON writer only indents
+ * it; readers of objects parse it back.
  */
 export class Spool<T> {
   readonly path: string;
@@ -12,9 +18,11 @@ export class Spool<T> {
   #buffer = "";
   #total = 0;
 
-  constructor(path: string) {
+  /** Creates the spool file; with `written`, reads back one another thread wrote and closed. */
+  constructor(path: string, written?: { total: number }) {
     this.path = path;
-    this.#fd = openSync(path, "w");
+    this.#fd = written ? null : openSync(path, "w");
+    this.#total = written?.total ?? 0;
   }
 
   get total(): number {
@@ -23,7 +31,7 @@ export class Spool<T> {
 
   push(item: T): void {
     if (this.#fd === null) throw new Error(`Spool ${this.path}: push after close`);
-    this.#buffer += `${JSON.stringify(item)}\n`;
+    this.#buffer += JSON.stringify(item, null, 2) + ITEM_END;
     this.#total++;
     if (this.#buffer.length >= FLUSH_AT) this.#flush();
   }
@@ -36,24 +44,31 @@ export class Spool<T> {
     this.#fd = null;
   }
 
-  /** Streams the items back in the order they were pushed, a chunk's worth at a time. */
-  async *batches(): AsyncGenerator<T[]> {
+  /**
+   * Streams the stored bytes back in order, a chunk at a time: whole items (pretty JSON, UTF-8),
+   * each followed by {@link ITEM_END}.
+   */
+  async *chunks(): AsyncGenerator<Buffer> {
     this.close();
     let carry: Buffer | null = null;
     for await (const chunk of createReadStream(this.path, {
       highWaterMark: 1 << 20,
     }) as AsyncIterable<Buffer>) {
       const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
-      const items: T[] = [];
-      let start = 0;
-      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
-        if (nl > start) items.push(JSON.parse(data.toString("utf8", start, nl)) as T);
-        start = nl + 1;
-      }
-      carry = start < data.length ? data.subarray(start) : null;
-      if (items.length > 0) yield items;
+      const last = data.lastIndexOf(ITEM_END_BYTE);
+      carry = last + 1 < data.length ? data.subarray(last + 1) : null;
+      if (last >= 0) yield data.subarray(0, last + 1);
     }
-    if (carry && carry.length > 0) yield [JSON.parse(carry.toString("utf8")) as T];
+    if (carry && carry.length > 0) throw new Error(`Spool ${this.path}: truncated item at the end`);
+  }
+
+  /** Streams the items back in the order they were pushed, a chunk's worth at a time. */
+  async *batches(): AsyncGenerator<T[]> {
+    for await (const chunk of this.chunks()) {
+      const items = chunk.toString("utf8").split(ITEM_END);
+      items.pop(); // the text ends with ITEM_END
+      yield items.map((item) => JSON.parse(item) as T);
+    }
   }
 
   /** Streams the items back one by one, in the order they were pushed. */

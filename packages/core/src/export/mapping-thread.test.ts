@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { verifyAuditLog } from "../chain/verify-audit-log.ts";
+import { isComplianceError } from "../errors/compliance-error.ts";
+import { exportEvidence } from "./export-evidence.ts";
+import { MappingThread } from "./mapping-thread.ts";
+
+const SAMPLE = fileURLToPath(new URL("../../../../examples/iddio-home/", import.meta.url));
+const GO = fileURLToPath(new URL("../chain/fixtures/go/", import.meta.url));
+const NOW = new Date("2026-04-02T00:00:00Z");
+
+/** Exports `source` with mapping on its own thread or not; returns every file's bytes by name. */
+async function exportFiles(source: string, format: "json" | "csv", mappingThread: boolean) {
+  const output = join(mkdtempSync(join(tmpdir(), "mapping-")), "evidence");
+  const result = await exportEvidence({
+    source,
+    from: "2026-01-01",
+    to: "2026-03-31",
+    format,
+    output,
+    now: () => NOW,
+    mappingThread,
+    hashThreads: 0,
+  });
+  const files = Object.fromEntries(
+    readdirSync(output).map((f) => [f, readFileSync(join(output, f), "utf8")]),
+  );
+  return { files, result };
+}
+
+describe("mapping on a thread of its own", () => {
+  const sources = [
+    ["the bundled sample", SAMPLE],
+    ["Go's rotated files", join(GO, "rotated")],
+    ...readdirSync(GO)
+      .filter((f) => f.endsWith(".jsonl"))
+      .map((f) => [`Go's ${f}`, join(GO, f)]),
+  ];
+  for (const [name, source] of sources) {
+    it(`writes byte-identical evidence to mapping on the calling thread for ${name}`, async () => {
+      const format = name === "the bundled sample" ? "csv" : "json";
+      const here = await exportFiles(source as string, format, false);
+      const thread = await exportFiles(source as string, format, true);
+      expect(Object.keys(thread.files).sort()).toEqual(Object.keys(here.files).sort());
+      for (const [file, text] of Object.entries(here.files)) expect(thread.files[file], file).toBe(text);
+    }, 60_000);
+  }
+
+  it("counts a line whose hash verifies but that is not JSON, on either thread, as verify accepts it", async () => {
+    const home = writeRawChain([
+      '{"timestamp":"2026-02-01T10:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"allow"',
+      '{"timestamp":"2026-02-01T10:01:00Z","agent":"a",,"method":"GET","tier":0,"decision":"allow"',
+      '{"timestamp":"2026-02-01T10:02:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"deny"',
+    ]);
+    const verdict = await verifyAuditLog({ source: home });
+    expect(verdict.verified).toBe(true);
+    for (const mappingThread of [false, true]) {
+      const { result, files } = await exportFiles(home, "json", mappingThread);
+      expect(result.verified).toBe(true);
+      expect(result.summary.unrecognised_records.kinds).toEqual({
+        "(line whose hash verifies but that is not a JSON record)": 1,
+      });
+      const cc61 = JSON.parse(files["cc6.1-access-controls.json"] as string);
+      expect(cc61.population.command_events).toBe(2);
+    }
+  });
+
+  it("reports an error raised on the thread with its code", async () => {
+    const thread = new MappingThread({
+      from: "2026-01-01",
+      to: "2026-03-31",
+      timeZone: "Not/AZone",
+      inputs: { home: "", policy: null, tokens: null, agentCerts: null, proxyCert: null, recordings: null },
+      spoolDir: mkdtempSync(join(tmpdir(), "spool-")),
+      now: NOW,
+    });
+    try {
+      const error = await thread.finish({} as never).catch((e: unknown) => e);
+      expect(isComplianceError(error) && error.code).toBe("INVALID_OPTION");
+      expect((error as Error).message).toContain("Not/AZone");
+    } finally {
+      await thread.close();
+    }
+  });
+});
+
+/**
+ * Writes lines (each an object's text without its closing brace) as a hash chain: `hash` and
+ * `prev_hash` are appended and the hash is computed over the bytes, whatever they hold.
+ */
+function writeRawChain(bodies: string[]): string {
+  const home = mkdtempSync(join(tmpdir(), "iddio-home-"));
+  let prev = "genesis";
+  const lines = bodies.map((body) => {
+    const hash = createHash("sha256").update(`${body},"hash":"","prev_hash":"${prev}"}`).digest("hex");
+    const line = `${body},"hash":"${hash}","prev_hash":"${prev}"}`;
+    prev = hash;
+    return line;
+  });
+  writeFileSync(join(home, "audit.jsonl"), `${lines.join("\n")}\n`);
+  return home;
+}
