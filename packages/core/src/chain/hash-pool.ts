@@ -7,11 +7,13 @@ import { type BlockScan, scanBlock } from "./scan-block.ts";
 export interface ScannedBlock {
   bytes: Buffer;
   scan: BlockScan;
+  /** Nothing else refers to `bytes.buffer`: it may be moved to another thread. */
+  owned?: boolean;
 }
 
 /** Scans a block on the calling thread (the pool's single-threaded twin). */
-export function scanHere(block: Buffer): ScannedBlock {
-  return { bytes: block, scan: scanBlock(block, 0, block.length, hash, isUtf8) };
+export function scanHere(block: Buffer, owned = false): ScannedBlock {
+  return { bytes: block, scan: scanBlock(block, 0, block.length, hash, isUtf8), owned };
 }
 
 // The worker evaluates the scanning function from its source: no file to resolve, so it works
@@ -83,7 +85,7 @@ export class HashPool {
           this.#pending.delete(m.id);
           if (!p) return;
           if (m.digest) p.resolve(m.digest);
-          else if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan });
+          else if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan, owned: true });
           else p.reject(new Error(`hashing worker failed: ${m.error}`));
         },
       );

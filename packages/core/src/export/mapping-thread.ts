@@ -55,7 +55,8 @@ export class MappingThread implements ChainSink {
       : new Worker(entry, { workerData: setup });
     this.#worker.on("message", (reply: MappingReply) => {
       if (reply.type === "mapped") {
-        this.#spare.push(reply.buffer);
+        if (this.#spare.length <= MAX_IN_FLIGHT && reply.buffer.byteLength >= BLOCK_BYTES)
+          this.#spare.push(reply.buffer);
         this.#inFlight--;
         this.#resume?.();
         this.#resume = null;
@@ -66,16 +67,26 @@ export class MappingThread implements ChainSink {
     this.#worker.on("exit", (code) => this.#fail(new Error(`the mapping thread exited (code ${code})`)));
   }
 
-  async block({ bytes, scan }: ScannedBlock, file: string, firstLine: number): Promise<void> {
+  async block({ bytes, scan, owned }: ScannedBlock, file: string, firstLine: number): Promise<void> {
     if (this.#failure) throw this.#failure;
-    // The reader keeps its buffers: the thread gets a copy, and the scan's arrays (done with here).
-    let buffer = this.#spare.pop();
-    if (!buffer || buffer.byteLength < bytes.length)
-      buffer = new ArrayBuffer(Math.max(bytes.length, BLOCK_BYTES));
-    bytes.copy(new Uint8Array(buffer));
+    // A block that owns its memory moves to the thread; otherwise the thread gets a copy (in a
+    // buffer it handed back). The scan's arrays move too: the verifier is done with them.
+    let buffer: ArrayBuffer;
+    let offset = 0;
+    if (owned && bytes.buffer instanceof ArrayBuffer) {
+      buffer = bytes.buffer;
+      offset = bytes.byteOffset;
+    } else {
+      const spare = this.#spare.pop();
+      buffer =
+        spare && spare.byteLength >= bytes.length
+          ? spare
+          : new ArrayBuffer(Math.max(bytes.length, BLOCK_BYTES));
+      bytes.copy(new Uint8Array(buffer));
+    }
     const arrays = [scan.status, scan.lineStart, scan.hashAt, scan.prevAt, scan.prevEnd, scan.times];
     const transfer = [buffer, ...arrays.map((a) => a.buffer as ArrayBuffer)];
-    const message = { type: "block", buffer, length: bytes.length, scan, file, firstLine };
+    const message = { type: "block", buffer, offset, length: bytes.length, scan, file, firstLine };
     this.#worker.postMessage(message, transfer);
     this.#inFlight++;
     if (this.#inFlight < MAX_IN_FLIGHT) return;

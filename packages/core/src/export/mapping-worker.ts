@@ -8,7 +8,15 @@ import { MappingSession, type MappingSetup } from "./mapping-session.ts";
 import { type MappingReply, packSpools } from "./mapping-wire.ts";
 
 type Message =
-  | { type: "block"; buffer: ArrayBuffer; length: number; scan: BlockScan; file: string; firstLine: number }
+  | {
+      type: "block";
+      buffer: ArrayBuffer;
+      offset: number;
+      length: number;
+      scan: BlockScan;
+      file: string;
+      firstLine: number;
+    }
   | { type: "record"; record: Record<string, unknown>; at: RecordLocation }
   | { type: "finish"; integrity: AuditLogIntegrity }
   | { type: "close" };
@@ -30,7 +38,7 @@ port.on("message", async (message: Message) => {
   if (failed || !session) return;
   try {
     if (message.type === "block") {
-      const bytes = Buffer.from(message.buffer, 0, message.length);
+      const bytes = Buffer.from(message.buffer, message.offset, message.length);
       session.block({ bytes, scan: message.scan }, message.file, message.firstLine);
       // The buffer goes back to be filled again.
       port.postMessage({ type: "mapped", buffer: message.buffer } satisfies MappingReply, [message.buffer]);

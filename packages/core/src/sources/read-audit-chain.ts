@@ -127,7 +127,7 @@ export async function readAuditChain(
             while (inflight.length > depth) await consume(await (inflight.shift() as Promise<ScannedBlock>));
           } else {
             // Scan here while the workers finish the earlier blocks, then consume in order.
-            const mine = scanHere(block);
+            const mine = scanHere(block, batch.transferable === true);
             for (const scanned of inflight.splice(0)) await consume(await scanned);
             await consume(mine);
           }

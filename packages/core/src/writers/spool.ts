@@ -1,6 +1,6 @@
 import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 
-const FLUSH_AT = 256 * 1024;
+const BUFFER_BYTES = 1 << 20;
 
 /** Ends each item in the file: JSON text never holds a raw control character other than `\n`. */
 export const ITEM_END = "\x1e";
@@ -15,7 +15,9 @@ export const ITEM_END_BYTE = 0x1e;
 export class Spool<T> {
   readonly path: string;
   #fd: number | null;
-  #buffer = "";
+  // Items are encoded straight into this buffer: cheaper than joining strings and encoding them.
+  #buffer: Buffer | null = null;
+  #used = 0;
   #total = 0;
 
   /** Creates the spool file; with `written`, reads back one another thread wrote and closed. */
@@ -31,9 +33,15 @@ export class Spool<T> {
 
   push(item: T): void {
     if (this.#fd === null) throw new Error(`Spool ${this.path}: push after close`);
-    this.#buffer += JSON.stringify(item, null, 2) + ITEM_END;
+    const text = JSON.stringify(item, null, 2) + ITEM_END;
     this.#total++;
-    if (this.#buffer.length >= FLUSH_AT) this.#flush();
+    // A UTF-16 code unit never takes more than 3 bytes in UTF-8.
+    if (this.#buffer === null) this.#buffer = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, text.length * 3));
+    if (this.#used + text.length * 3 > this.#buffer.length) {
+      this.#flush();
+      if (text.length * 3 > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(text.length * 3);
+    }
+    this.#used += this.#buffer.write(text, this.#used);
   }
 
   /** Flushes and closes the file; items can then be read back. */
@@ -77,10 +85,10 @@ export class Spool<T> {
   }
 
   #flush(): void {
-    if (this.#fd !== null && this.#buffer.length > 0) {
-      writeSync(this.#fd, this.#buffer);
-      this.#buffer = "";
-    }
+    if (this.#fd === null || this.#buffer === null) return;
+    let offset = 0;
+    while (offset < this.#used) offset += writeSync(this.#fd, this.#buffer, offset, this.#used - offset);
+    this.#used = 0;
   }
 }
 
