@@ -8,7 +8,15 @@ export interface RecordConsumer {
   consume(record: Record<string, unknown>, at: RecordLocation): void;
   /** A line whose hash the chain accepts but that is not a JSON record. */
   unreadable(): void;
+  /**
+   * The time span (ms) command events matter in: one outside it is not even parsed, as no mapper
+   * reads it (lifecycle records always are: they carry state into the period).
+   */
+  readonly commandWindow?: { startMs: number; endMs: number };
 }
+
+const COMMAND_START = Buffer.from('{"timestamp":"');
+const EVENT_KEY = Buffer.from('"event":');
 
 /**
  * Reads the records of a verified block and hands them to the mappers, in line order. A line the
@@ -21,9 +29,24 @@ export function mapBlock(
   file: string,
   firstLine: number,
 ): void {
+  const window = dispatch.commandWindow;
+  let nextEventKey = -1; // where `"event":` next occurs in the block (searched once per occurrence)
   for (let i = 0; i < scan.count; i++) {
     const line = firstLine + i;
     const scanned = scan.status[i] !== 3;
+    if (scanned && window) {
+      const time = scan.times[i] as number;
+      if (time < window.startMs || time >= window.endMs) {
+        const from = scan.lineStart[i] as number;
+        const end = i + 1 < scan.count ? (scan.lineStart[i + 1] as number) : bytes.length;
+        if (nextEventKey !== Number.POSITIVE_INFINITY && nextEventKey < from) {
+          const at = bytes.indexOf(EVENT_KEY, from);
+          nextEventKey = at === -1 ? Number.POSITIVE_INFINITY : at;
+        }
+        // A command event (iddio writes `timestamp` first and no `event`) outside the window.
+        if (nextEventKey >= end && startsWith(bytes, from, COMMAND_START)) continue;
+      }
+    }
     if (scanned) {
       const record = parseScanned(bytes, scan, i);
       if (record) {
@@ -81,6 +104,11 @@ function parseScanned(bytes: Buffer, scan: BlockScan, i: number): Record<string,
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
   return parsed as Record<string, unknown>;
+}
+
+function startsWith(bytes: Buffer, from: number, prefix: Buffer): boolean {
+  for (let k = 0; k < prefix.length; k++) if (bytes[from + k] !== prefix[k]) return false;
+  return true;
 }
 
 /** Whether `bytes[from, to)` is printable ASCII without `"` or `\` (a JSON string of itself). */

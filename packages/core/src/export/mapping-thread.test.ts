@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../chain/verify-audit-log.ts";
 import { isComplianceError } from "../errors/compliance-error.ts";
+import { writeRawChain } from "../test-support/write-chain.ts";
 import { exportEvidence } from "./export-evidence.ts";
 import { MappingThread } from "./mapping-thread.ts";
 
@@ -69,6 +69,27 @@ describe("mapping on a thread of its own", () => {
     }
   });
 
+  it("skips command events outside the period by their bytes, yet reads every lifecycle record", async () => {
+    const home = writeRawChain([
+      // A lifecycle record written timestamp-first (not iddio's order) before the period.
+      '{"timestamp":"2025-12-01T00:00:00Z","event":"policy.changed","version":"v9","sha256":"ab","actor":"eve","snapshot":{}',
+      // A command event before the period that no mapper could read: not counted.
+      '{"timestamp":"2025-12-02T00:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"maybe"',
+      // Not even JSON: only skipping it by its bytes leaves it uncounted (it verifies all the same).
+      '{"timestamp":"2025-12-03T00:00:00Z","agent":"a",,"tier":0',
+      '{"timestamp":"2026-02-01T10:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"allow"',
+      '{"timestamp":"2026-04-02T00:00:00Z","agent":"b","method":"GET","path":"/","tier":0,"decision":"deny"',
+    ]);
+    for (const mappingThread of [false, true]) {
+      const { result, files } = await exportFiles(home, "json", mappingThread);
+      expect(result.verified).toBe(true);
+      expect(result.summary.unrecognised_records.total).toBe(0);
+      const cc61 = JSON.parse(files["cc6.1-access-controls.json"] as string);
+      expect(cc61.population).toMatchObject({ command_events: 1, agents: 1, denied_requests: 0 });
+      expect(cc61.policy.at_start).toMatchObject({ version: "v9", sha256: "ab", source: "policy.changed" });
+    }
+  });
+
   it("reports an error raised on the thread with its code", async () => {
     const thread = new MappingThread({
       from: "2026-01-01",
@@ -87,20 +108,3 @@ describe("mapping on a thread of its own", () => {
     }
   });
 });
-
-/**
- * Writes lines (each an object's text without its closing brace) as a hash chain: `hash` and
- * `prev_hash` are appended and the hash is computed over the bytes, whatever they hold.
- */
-function writeRawChain(bodies: string[]): string {
-  const home = mkdtempSync(join(tmpdir(), "iddio-home-"));
-  let prev = "genesis";
-  const lines = bodies.map((body) => {
-    const hash = createHash("sha256").update(`${body},"hash":"","prev_hash":"${prev}"}`).digest("hex");
-    const line = `${body},"hash":"${hash}","prev_hash":"${prev}"}`;
-    prev = hash;
-    return line;
-  });
-  writeFileSync(join(home, "audit.jsonl"), `${lines.join("\n")}\n`);
-  return home;
-}

@@ -1,4 +1,4 @@
-import { LIFECYCLE_KINDS } from "@iddio-compliance/schema";
+import { LIFECYCLE_KINDS } from "@iddio-compliance/schema/wire";
 import type { CommandEvent, Mapper, RecordTime } from "../mappers/mapper-context.ts";
 import type { PolicyTrail } from "../mappers/policy-trail.ts";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
@@ -19,8 +19,12 @@ export class RecordDispatch {
   readonly #period: Period;
   readonly unrecognised = new Map<string, number>();
 
+  /** Command events matter only in the period (every mapper ignores the others). */
+  readonly commandWindow: { startMs: number; endMs: number };
+
   constructor(period: Period, policy: PolicyTrail, mappers: readonly Mapper[]) {
     this.#period = period;
+    this.commandWindow = { startMs: period.startMs, endMs: period.endMs };
     this.#policy = policy;
     this.#mappers = mappers;
   }
@@ -49,6 +53,9 @@ export class RecordDispatch {
       for (const mapper of this.#mappers) mapper.lifecycle(record, kind, time, at);
       return;
     }
+    // Command events outside the period change none of its evidence (and are not even parsed when
+    // the reader can tell them by their bytes, see `mapBlock`).
+    if (!time.inPeriod) return;
     const event = toCommandEvent(record);
     if (!event) {
       this.#unrecognised("(command event without agent, tier 0-4 or decision)", record, time);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { TIER_NAMES } from "@iddio-compliance/schema";
+import { TIER_NAMES } from "@iddio-compliance/schema/wire";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import { Spool } from "../writers/spool.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";

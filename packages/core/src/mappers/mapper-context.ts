@@ -55,9 +55,10 @@ export interface MapperContext {
 
 /** One criterion's mapper: fed every record once, in chain order, then asked for its document. */
 export interface Mapper {
+  /** A command event of the period (those outside it are not passed on). */
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void;
   lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime, at: RecordLocation): void;
-  /** A record of an unknown kind, or a command event without valid agent, tier or decision. */
+  /** A record of an unknown kind, or a command event of the period without valid agent, tier or decision. */
   unrecognised?(record: Record<string, unknown>, time: RecordTime): void;
 }
 

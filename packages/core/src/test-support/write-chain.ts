@@ -35,3 +35,20 @@ export function command(fields: Record<string, unknown>): Record<string, unknown
     ...fields,
   };
 }
+
+/**
+ * Writes lines (each an object's text without its closing brace) as a hash chain: `hash` and
+ * `prev_hash` are appended and the hash is computed over the bytes, whatever they hold.
+ */
+export function writeRawChain(bodies: string[]): string {
+  const home = mkdtempSync(join(tmpdir(), "iddio-home-"));
+  let prev = "genesis";
+  const lines = bodies.map((body) => {
+    const hash = createHash("sha256").update(`${body},"hash":"","prev_hash":"${prev}"}`).digest("hex");
+    const line = `${body},"hash":"${hash}","prev_hash":"${prev}"}`;
+    prev = hash;
+    return line;
+  });
+  writeFileSync(join(home, "audit.jsonl"), `${lines.join("\n")}\n`);
+  return home;
+}

@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-export const TIER_NAMES = ["OBSERVE", "OPERATE", "MODIFY", "SENSITIVE", "BREAK-GLASS"] as const;
+import { TIER_NAMES } from "../wire/tier-names.ts";
+
+export { TIER_NAMES };
 export const decisionSchema = z.enum(["allow", "escalate", "deny"]);
 export const protocolSchema = z.enum(["kubernetes", "ssh", "terraform", "helm", "aws", "mcp"]);
 

@@ -1,0 +1,7 @@
+// `@iddio-compliance/schema/wire`: the audit log's format without the zod schemas (so a thread
+// that only reads records does not load zod): the Go-compatible encoder, struct orders, tier names.
+
+export type { GoField } from "./go-json.ts";
+export { goMarshalStruct, goMarshalValue, goQuote } from "./go-json.ts";
+export { COMMAND_EVENT_FIELDS, LIFECYCLE_KINDS, lifecycleFields } from "./struct-order.ts";
+export { TIER_NAMES } from "./tier-names.ts";
