@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,6 +87,25 @@ describe("mapping on a thread of its own", () => {
       const cc61 = JSON.parse(files["cc6.1-access-controls.json"] as string);
       expect(cc61.population).toMatchObject({ command_events: 1, agents: 1, denied_requests: 0 });
       expect(cc61.policy.at_start).toMatchObject({ version: "v9", sha256: "ab", source: "policy.changed" });
+    }
+  });
+
+  it("leaves nothing behind when aborted while reading, on either thread", async () => {
+    for (const mappingThread of [false, true]) {
+      const output = join(mkdtempSync(join(tmpdir(), "mapping-")), "evidence");
+      const controller = new AbortController();
+      const pending = exportEvidence({
+        source: SAMPLE,
+        from: "2026-01-01",
+        to: "2026-03-31",
+        format: "json",
+        output,
+        mappingThread,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      });
+      await expect(pending).rejects.toMatchObject({ code: "ABORTED" });
+      expect(existsSync(output)).toBe(false);
     }
   });
 
