@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { complianceConfigSchema } from "@iddio-compliance/schema";
+import { complianceConfigSchema, formatKeyPath } from "@iddio-compliance/schema";
 import { isPostgresUrl, validateOrgId } from "@iddio-compliance/source-postgres";
 import { ComplianceConfigError, type ConfigIssue } from "../errors/config-error.ts";
 import { createCronSchedule, isValidTimeZone } from "./cron-schedule.ts";
@@ -67,10 +67,9 @@ export interface ResolveConfigOptions {
 const TOP_KEYS = Object.keys(complianceConfigSchema.shape);
 const AUTO_EXPORT_KEYS = [...Object.keys(complianceConfigSchema.shape.auto_export.unwrap().shape), "s3"];
 
+/** A key path under the `compliance` block, written as core writes key paths. */
 function pathOf(parts: readonly PropertyKey[]): string {
-  let out = "compliance";
-  for (const part of parts) out += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
-  return out;
+  return formatKeyPath(["compliance", ...parts]);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
