@@ -121,4 +121,30 @@ describe("outbox", () => {
     expect(logger.text()).not.toContain("c2VjcmV0LXZhbHVlLW5ldmVyLWxvZ2dlZA");
     await close();
   });
+
+  it("gives up a push whose package retention has deleted, records why and never retries it", async () => {
+    const clock = new ManualClock("2026-02-02T00:00:00Z");
+    const connector = testConnector("grc", { failures: 100 });
+    const { plugin, close } = await startPlugin(config(), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [connector],
+    });
+    expect(await pending()).toEqual(["2026-01-01_2026-01-31~grc.json"]);
+    await rm(join(dir, "store", "2026-01-01_2026-01-31"), { recursive: true, force: true });
+    clock.advance(3_600_000);
+    await plugin.whenIdle();
+    expect(await pending()).toEqual([]);
+    expect(await readdir(join(dir, "state", "outbox", "abandoned"))).toEqual([
+      "2026-01-01_2026-01-31~grc.json",
+    ]);
+    expect(plugin.metrics()).toContain("iddio_compliance_outbox_pending_pushes 0");
+    const failed = (await ledgerRecords(dir)).filter((r) => r.event === "push.failed");
+    expect(String(failed.at(-1)?.error)).toContain("no longer in storage");
+    const attempts = failed.length;
+    clock.advance(24 * 3_600_000);
+    await plugin.whenIdle();
+    expect((await ledgerRecords(dir)).filter((r) => r.event === "push.failed")).toHaveLength(attempts);
+    await close();
+  });
 });

@@ -27,6 +27,8 @@ export interface OutboxOptions {
   onDelivered?(push: DeliveredPush, summarySha256: string): Promise<void>;
   /** Called after each failed attempt. */
   onFailed?(push: PendingPush): Promise<void>;
+  /** Called when a push is given up because its package is no longer in storage (retention). */
+  onAbandoned?(push: PendingPush): Promise<void>;
 }
 
 /** Counts for `/metrics`. */
@@ -59,6 +61,7 @@ export class Outbox {
   readonly #o: OutboxOptions;
   readonly #pending: string;
   readonly #delivered: string;
+  readonly #abandoned: string;
   readonly #flight: SingleFlight;
   readonly #abort = new AbortController();
   #timer: TimerHandle | undefined;
@@ -68,6 +71,7 @@ export class Outbox {
     this.#o = options;
     this.#pending = join(options.dir, "pending");
     this.#delivered = join(options.dir, "delivered");
+    this.#abandoned = join(options.dir, "abandoned");
     this.#flight = new SingleFlight(
       () => this.#pass(),
       (error) =>
@@ -84,6 +88,7 @@ export class Outbox {
   async start(): Promise<void> {
     await mkdir(this.#pending, { recursive: true });
     await mkdir(this.#delivered, { recursive: true });
+    await mkdir(this.#abandoned, { recursive: true });
     this.trigger();
   }
 
@@ -204,6 +209,10 @@ export class Outbox {
       await rm(join(this.#pending, name), { force: true });
     } catch (error) {
       if (this.#abort.signal.aborted) return;
+      if (await this.#gone(storage, entry.package)) {
+        await this.#abandon(entry, error);
+        return;
+      }
       const attempts = entry.attempts + 1;
       const delay = backoffDelay(attempts, o.retry);
       const failed: PendingPush = {
@@ -226,5 +235,35 @@ export class Outbox {
     } finally {
       await opened?.release();
     }
+  }
+
+  /** Whether the package is no longer stored at all (retention deleted it); `false` when unsure. */
+  async #gone(storage: EvidenceStorage, pkg: string): Promise<boolean> {
+    try {
+      return (await storage.check(pkg)).state === "absent";
+    } catch {
+      return false;
+    }
+  }
+
+  /** Gives up a push whose package is gone: recorded in `abandoned/`, never retried. */
+  async #abandon(entry: PendingPush, error: unknown): Promise<void> {
+    const o = this.#o;
+    const name = file(entry.package, entry.connector);
+    const abandoned: PendingPush = {
+      ...entry,
+      attempts: entry.attempts + 1,
+      last_error: `the package is no longer in storage (deleted by retention?); push abandoned: ${o.redact(
+        (error as Error).message ?? String(error),
+      )}`,
+      last_error_code: "PACKAGE_GONE",
+    };
+    await writeFileAtomic(join(this.#abandoned, name), `${JSON.stringify(abandoned, null, 2)}\n`);
+    await rm(join(this.#pending, name), { force: true });
+    o.logger.warn("outbox: package no longer in storage; push abandoned", {
+      package: entry.package,
+      connector: entry.connector,
+    });
+    await o.onAbandoned?.(abandoned);
   }
 }

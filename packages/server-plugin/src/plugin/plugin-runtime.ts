@@ -12,7 +12,7 @@ import type { LedgerRecordInput } from "../ledger/ledger-record.ts";
 import { type PluginMetricsSnapshot, renderMetrics } from "../metrics/plugin-metrics.ts";
 import type { ConnectorFactory } from "../outbox/connector-factory.ts";
 import { Outbox } from "../outbox/outbox.ts";
-import type { OutboxConnector, PackageLoader } from "../outbox/outbox-types.ts";
+import type { OutboxConnector, PackageLoader, PendingPush } from "../outbox/outbox-types.ts";
 import type { ExportLock } from "../postgres/export-lock.ts";
 import { renderLockMetrics } from "../postgres/lock-metrics.ts";
 import { dateInZone } from "../scheduler/calendar.ts";
@@ -106,17 +106,8 @@ export class ComplianceRuntime {
           package_sha256: sha,
         });
       },
-      onFailed: async (push) => {
-        const [from, to] = push.package.split("_");
-        await this.#append({
-          event: "push.failed",
-          period_from: from,
-          period_to: to,
-          connector: push.connector,
-          attempt: push.attempts,
-          error: push.last_error ?? "",
-        });
-      },
+      onFailed: (push) => this.#pushFailed(push),
+      onAbandoned: (push) => this.#pushFailed(push),
     });
   }
 
@@ -272,6 +263,19 @@ export class ComplianceRuntime {
           location: storage.location,
         });
       },
+    });
+  }
+
+  /** Records a failed (or abandoned) push in the ledger. */
+  async #pushFailed(push: PendingPush): Promise<void> {
+    const [from, to] = push.package.split("_");
+    await this.#append({
+      event: "push.failed",
+      period_from: from,
+      period_to: to,
+      connector: push.connector,
+      attempt: push.attempts,
+      error: push.last_error ?? "",
     });
   }
 
