@@ -38,7 +38,7 @@ parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
   try {
     const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8);
     // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
-    const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer];
+    const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer, r.plain.buffer];
     parentPort.postMessage({ id, scan: r, buffer }, moved);
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.stack) || error) });

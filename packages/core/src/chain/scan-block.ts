@@ -20,6 +20,12 @@ export interface BlockScan {
   times: Float64Array;
   /** The blanked digest of lines that did not match it (status 1 and 2), by line index. */
   blanks: Record<number, string>;
+  /**
+   * Per line: 1 when it ends in iddio's shape, `,"hash":"<64>","prev_hash":"<value>"}` with both
+   * values printable ASCII without `"` or `\`, so that the line is valid JSON exactly when the part
+   * before `,"hash"` closed with `}` is (what an export parses).
+   */
+  plain: Uint8Array;
 }
 
 /**
@@ -54,6 +60,7 @@ export function scanBlock(
   const prevAt = new Int32Array(count);
   const prevEnd = new Int32Array(count);
   const times = new Float64Array(count);
+  const plain = new Uint8Array(count);
   const blanks: Record<number, string> = {};
   let scratch = Buffer.allocUnsafe(1 << 16);
   // A valid block has only valid lines (a newline never sits inside a multi-byte sequence): one
@@ -84,6 +91,13 @@ export function scanBlock(
       return ms + Math.floor(frac);
     }
     return Date.parse(b.toString("latin1", from, to));
+  };
+  const printable = (from: number, to: number): boolean => {
+    for (let k = from; k < to; k++) {
+      const c = buf[k] as number;
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+    }
+    return true;
   };
   const at = (key: Buffer, pos: number): boolean => {
     for (let k = 0; k < key.length; k++) if (buf[pos + k] !== key[k]) return false;
@@ -135,13 +149,23 @@ export function scanBlock(
     prevAt[index] = pStart;
     prevEnd[index] = pEnd;
     times[index] = timeOf(buf, tStart, tEnd);
+    const shaped =
+      pAt === keyAt + 74 &&
+      pEnd === le - 2 &&
+      buf[le - 1] === 125 &&
+      buf[keyAt - 1] === 44 &&
+      keyAt - 1 > ls &&
+      printable(pStart, pEnd);
     const stored = buf.toString("latin1", vStart, vEnd);
     // Blanked: the line without the 64 hash characters, made in place (memmove), then put back.
     buf.copyWithin(vStart, vEnd, le);
     const blank = hashFn("sha256", buf.subarray(ls, le - 64), "hex");
     buf.copyWithin(vEnd, vStart, le - 64);
     buf.write(stored, vStart, 64, "latin1");
-    if (blank === stored) continue;
+    if (blank === stored) {
+      if (shaped) plain[index] = 1; // a matched hash is hex
+      continue;
+    }
     // Omitted: the line without the member and one comma.
     let mStart = keyAt;
     let mEnd = vEnd + 1;
@@ -153,6 +177,7 @@ export function scanBlock(
     const omit = hashFn("sha256", scratch.subarray(0, le - ls - (mEnd - mStart)), "hex");
     status[index] = omit === stored ? 1 : 2;
     blanks[index] = blank;
+    if (shaped && (omit === stored || printable(vStart, vEnd))) plain[index] = 1;
   }
-  return { count, status, lineStart: lineStarts, hashAt, prevAt, prevEnd, times, blanks };
+  return { count, status, lineStart: lineStarts, hashAt, prevAt, prevEnd, times, blanks, plain };
 }
