@@ -84,7 +84,15 @@ export class MappingThread implements ChainSink {
           : new ArrayBuffer(Math.max(bytes.length, BLOCK_BYTES));
       bytes.copy(new Uint8Array(buffer));
     }
-    const arrays = [scan.status, scan.lineStart, scan.hashAt, scan.prevAt, scan.prevEnd, scan.times, scan.plain];
+    const arrays = [
+      scan.status,
+      scan.lineStart,
+      scan.hashAt,
+      scan.prevAt,
+      scan.prevEnd,
+      scan.times,
+      scan.plain,
+    ];
     const transfer = [buffer, ...arrays.map((a) => a.buffer as ArrayBuffer)];
     const message = { type: "block", buffer, offset, length: bytes.length, scan, file, firstLine };
     this.#worker.postMessage(message, transfer);
