@@ -28,7 +28,8 @@ Options:
   --tz ZONE          IANA time zone the dates are read in (default: UTC)
   --json             print the package's summary.json instead of the human summary
   --threads N        hashing worker threads (default: cores - 1 from 3 cores up); records are
-                     mapped on a thread of their own with 2 cores or more; 0: one thread for all
+                     mapped on a thread of their own (2 cores or more, logs over 16 MB); 0: one
+                     thread for all
   -h, --help         show this help
 
 Exit codes: 0 evidence written and chain verified; 1 evidence written but the chain did not
