@@ -151,6 +151,7 @@ export function scanBlock(
     times[index] = timeOf(buf, tStart, tEnd);
     const shaped =
       pAt === keyAt + 74 &&
+      buf[vEnd + 1] === 44 &&
       pEnd === le - 2 &&
       buf[le - 1] === 125 &&
       buf[keyAt - 1] === 44 &&

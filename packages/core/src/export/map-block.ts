@@ -16,7 +16,8 @@ export interface RecordConsumer {
 }
 
 const COMMAND_START = Buffer.from('{"timestamp":"');
-const EVENT_KEY = Buffer.from('"event":');
+const EVENT_KEY = Buffer.from('"event"');
+const ESCAPE = Buffer.from("\\u");
 
 /**
  * Reads the records of a verified block and hands them to the mappers, in line order. A line the
@@ -30,7 +31,8 @@ export function mapBlock(
   firstLine: number,
 ): void {
   const window = dispatch.commandWindow;
-  let nextEventKey = -1; // where `"event":` next occurs in the block (searched once per occurrence)
+  // Where `"event"` and a `\u` escape next occur in the block (each searched once per occurrence).
+  const next = { event: -1, escape: -1 };
   for (let i = 0; i < scan.count; i++) {
     const line = firstLine + i;
     const scanned = scan.status[i] !== 3;
@@ -39,12 +41,14 @@ export function mapBlock(
       if (time < window.startMs || time >= window.endMs) {
         const from = scan.lineStart[i] as number;
         const end = i + 1 < scan.count ? (scan.lineStart[i + 1] as number) : bytes.length;
-        if (nextEventKey !== Number.POSITIVE_INFINITY && nextEventKey < from) {
-          const at = bytes.indexOf(EVENT_KEY, from);
-          nextEventKey = at === -1 ? Number.POSITIVE_INFINITY : at;
-        }
-        // A command event (iddio writes `timestamp` first and no `event`) outside the window.
-        if (nextEventKey >= end && startsWith(bytes, from, COMMAND_START)) continue;
+        // A command event (iddio writes `timestamp` first) outside the window: no `"event"` key,
+        // not even spelled with escapes or spaces.
+        if (
+          startsWith(bytes, from, COMMAND_START) &&
+          nextAt(bytes, EVENT_KEY, from, next, "event") >= end &&
+          nextAt(bytes, ESCAPE, from, next, "escape") >= end
+        )
+          continue;
       }
     }
     if (scanned) {
@@ -89,6 +93,21 @@ function parseScanned(bytes: Buffer, scan: BlockScan, i: number): Record<string,
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return null;
   return parsed as Record<string, unknown>;
+}
+
+/** The next offset of `needle` at or after `from`, remembered in `next[key]` (Infinity: none left). */
+function nextAt(
+  bytes: Buffer,
+  needle: Buffer,
+  from: number,
+  next: { event: number; escape: number },
+  key: "event" | "escape",
+): number {
+  if (next[key] < from) {
+    const at = bytes.indexOf(needle, from);
+    next[key] = at === -1 ? Number.POSITIVE_INFINITY : at;
+  }
+  return next[key];
 }
 
 function startsWith(bytes: Buffer, from: number, prefix: Buffer): boolean {

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../chain/verify-audit-log.ts";
 import { isComplianceError } from "../errors/compliance-error.ts";
-import { writeRawChain } from "../test-support/write-chain.ts";
+import { command, writeChain, writeRawChain } from "../test-support/write-chain.ts";
 import { exportEvidence } from "./export-evidence.ts";
 import { MappingThread } from "./mapping-thread.ts";
 
@@ -54,7 +54,12 @@ describe("mapping on a thread of its own", () => {
     const home = writeRawChain([
       '{"timestamp":"2026-02-01T10:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"allow"',
       '{"timestamp":"2026-02-01T10:01:00Z","agent":"a",,"method":"GET","tier":0,"decision":"allow"',
-      '{"timestamp":"2026-02-01T10:02:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"deny"',
+      // No comma between hash and prev_hash: the part before them is JSON, the line is not.
+      [
+        '{"timestamp":"2026-02-01T10:02:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"deny"',
+        " ",
+      ],
+      '{"timestamp":"2026-02-01T10:03:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"allow"',
     ]);
     const verdict = await verifyAuditLog({ source: home });
     expect(verdict.verified).toBe(true);
@@ -62,10 +67,10 @@ describe("mapping on a thread of its own", () => {
       const { result, files } = await exportFiles(home, "json", mappingThread);
       expect(result.verified).toBe(true);
       expect(result.summary.unrecognised_records.kinds).toEqual({
-        "(line whose hash verifies but that is not a JSON record)": 1,
+        "(line whose hash verifies but that is not a JSON record)": 2,
       });
       const cc61 = JSON.parse(files["cc6.1-access-controls.json"] as string);
-      expect(cc61.population.command_events).toBe(2);
+      expect(cc61.population).toMatchObject({ command_events: 2, denied_requests: 0 });
     }
   });
 
@@ -73,6 +78,8 @@ describe("mapping on a thread of its own", () => {
     const home = writeRawChain([
       // A lifecycle record written timestamp-first (not iddio's order) before the period.
       '{"timestamp":"2025-12-01T00:00:00Z","event":"policy.changed","version":"v9","sha256":"ab","actor":"eve","snapshot":{}',
+      // The same, with its key spelled with an escape: still a lifecycle record, still read.
+      '{"timestamp":"2025-12-01T00:01:00Z","\\u0065vent":"policy.changed","version":"v10","sha256":"cd","actor":"eve","snapshot":{}',
       // A command event before the period that no mapper could read: not counted.
       '{"timestamp":"2025-12-02T00:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"maybe"',
       // Not even JSON: only skipping it by its bytes leaves it uncounted (it verifies all the same).
@@ -86,8 +93,30 @@ describe("mapping on a thread of its own", () => {
       expect(result.summary.unrecognised_records.total).toBe(0);
       const cc61 = JSON.parse(files["cc6.1-access-controls.json"] as string);
       expect(cc61.population).toMatchObject({ command_events: 1, agents: 1, denied_requests: 0 });
-      expect(cc61.policy.at_start).toMatchObject({ version: "v9", sha256: "ab", source: "policy.changed" });
+      expect(cc61.policy.at_start).toMatchObject({ version: "v10", sha256: "cd", source: "policy.changed" });
     }
+  });
+
+  it("writes a log value shaped like a spooled list as it is, never as a file to read", async () => {
+    const home = writeChain([
+      {
+        event: "policy.changed",
+        timestamp: "2025-12-01T00:00:00Z",
+        version: "v1",
+        sha256: "ab",
+        actor: "eve",
+        snapshot: { notes: { "iddio-compliance.spool": "/etc/hostname", total: 1 } },
+      },
+      command({ decision: "deny" }),
+    ]);
+    const here = await exportFiles(home, "json", false);
+    const thread = await exportFiles(home, "json", true);
+    expect(thread.files).toEqual(here.files);
+    const cc61 = JSON.parse(thread.files["cc6.1-access-controls.json"] as string);
+    expect(cc61.policy.at_start.snapshot).toEqual({
+      notes: { "iddio-compliance.spool": "/etc/hostname", total: 1 },
+    });
+    expect(cc61.denied_requests.items).toHaveLength(1);
   });
 
   it("leaves nothing behind when aborted while reading, on either thread", async () => {

@@ -64,6 +64,7 @@ export class MappingThread implements ChainSink {
       else this.#fail(rebuild(reply));
     });
     this.#worker.on("error", (error) => this.#fail(error));
+    this.#worker.on("messageerror", (error) => this.#fail(error));
     this.#worker.on("exit", (code) => this.#fail(new Error(`the mapping thread exited (code ${code})`)));
   }
 
@@ -118,7 +119,7 @@ export class MappingThread implements ChainSink {
       this.#worker.postMessage({ type: "finish", integrity });
     });
     return {
-      docs: unpackSpools(reply.docs) as MappedDocuments["docs"],
+      docs: unpackSpools(reply.docs, reply.spools) as MappedDocuments["docs"],
       unrecognised: reply.unrecognised,
     };
   }

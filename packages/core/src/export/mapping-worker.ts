@@ -46,7 +46,8 @@ port.on("message", async (message: Message) => {
       session.record(message.record, message.at);
     } else if (message.type === "finish") {
       const mapped = await session.finish(message.integrity);
-      reply({ type: "finished", docs: packSpools(mapped.docs), unrecognised: mapped.unrecognised });
+      const { docs, spools } = packSpools(mapped.docs);
+      reply({ type: "finished", docs, spools, unrecognised: mapped.unrecognised });
     }
   } catch (error) {
     fail(error);

@@ -38,17 +38,21 @@ export function command(fields: Record<string, unknown>): Record<string, unknown
 
 /**
  * Writes lines (each an object's text without its closing brace) as a hash chain: `hash` and
- * `prev_hash` are appended and the hash is computed over the bytes, whatever they hold.
+ * `prev_hash` are appended and the hash is computed over the bytes, whatever they hold. A line
+ * given as `[body, between]` puts `between` instead of a comma between the two members.
  */
-export function writeRawChain(bodies: string[]): string {
+export function writeRawChain(lines: (string | [string, string])[]): string {
   const home = mkdtempSync(join(tmpdir(), "iddio-home-"));
   let prev = "genesis";
-  const lines = bodies.map((body) => {
-    const hash = createHash("sha256").update(`${body},"hash":"","prev_hash":"${prev}"}`).digest("hex");
-    const line = `${body},"hash":"${hash}","prev_hash":"${prev}"}`;
+  const out = lines.map((line) => {
+    const [body, between] = typeof line === "string" ? [line, ","] : line;
+    const hash = createHash("sha256")
+      .update(`${body},"hash":""${between}"prev_hash":"${prev}"}`)
+      .digest("hex");
+    const text = `${body},"hash":"${hash}"${between}"prev_hash":"${prev}"}`;
     prev = hash;
-    return line;
+    return text;
   });
-  writeFileSync(join(home, "audit.jsonl"), `${lines.join("\n")}\n`);
+  writeFileSync(join(home, "audit.jsonl"), `${out.join("\n")}\n`);
   return home;
 }

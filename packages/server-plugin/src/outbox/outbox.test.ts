@@ -16,17 +16,21 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const config = () =>
-  serverConfig(dir, {
-    connectors: [
-      {
-        type: "webhook",
-        name: "grc",
-        url: "https://grc.example/hook",
-        secret: "whsec_c2VjcmV0LXZhbHVlLW5ldmVyLWxvZ2dlZA==",
-      },
-    ],
-  });
+const config = (autoExport: Record<string, unknown> = {}) =>
+  serverConfig(
+    dir,
+    {
+      connectors: [
+        {
+          type: "webhook",
+          name: "grc",
+          url: "https://grc.example/hook",
+          secret: "whsec_c2VjcmV0LXZhbHVlLW5ldmVyLWxvZ2dlZA==",
+        },
+      ],
+    },
+    autoExport,
+  );
 const pending = () => readdir(join(dir, "state", "outbox", "pending"));
 
 describe("outbox", () => {
@@ -122,7 +126,59 @@ describe("outbox", () => {
     await close();
   });
 
-  it("gives up a push whose package retention has deleted, records why and never retries it", async () => {
+  it("gives up the pushes of a package retention deleted, records why and never retries them", async () => {
+    const clock = new ManualClock("2026-02-02T00:00:00Z");
+    const first = await startPlugin(config(), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector("grc", { failures: 100 })],
+    });
+    expect(await pending()).toEqual(["2026-01-01_2026-01-31~grc.json"]);
+    await first.close();
+
+    // Two months on, with a one-month retention: January's package is deleted at start.
+    clock.advance(60 * 24 * 3_600_000);
+    const second = await startPlugin(config({ retention: 1 }), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector("grc", { failures: 100 })],
+    });
+    const abandoned = await readdir(join(dir, "state", "outbox", "abandoned"));
+    expect(abandoned).toEqual(["2026-01-01_2026-01-31~grc.json"]);
+    expect(await pending()).not.toContain("2026-01-01_2026-01-31~grc.json");
+    const records = await ledgerRecords(dir);
+    const gaveUp = records.filter((r) => r.event === "push.failed" && r.period_from === "2026-01-01").at(-1);
+    expect(String(gaveUp?.error)).toContain("deleted by retention");
+    const attempts = records.filter(
+      (r) => r.event === "push.failed" && r.period_from === "2026-01-01",
+    ).length;
+    clock.advance(24 * 3_600_000);
+    await second.plugin.whenIdle();
+    const later = (await ledgerRecords(dir)).filter(
+      (r) => r.event === "push.failed" && r.period_from === "2026-01-01",
+    );
+    expect(later).toHaveLength(attempts);
+    await second.close();
+
+    // A crash between the deletion and giving up left the push pending: the ledger's
+    // export.deleted gives it up at the next start.
+    const name = "2026-01-01_2026-01-31~grc.json";
+    await copyFile(
+      join(dir, "state", "outbox", "abandoned", name),
+      join(dir, "state", "outbox", "pending", name),
+    );
+    await rm(join(dir, "state", "outbox", "abandoned", name));
+    const third = await startPlugin(config({ retention: 1 }), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector("grc", { failures: 100 })],
+    });
+    expect(await pending()).not.toContain(name);
+    expect(await readdir(join(dir, "state", "outbox", "abandoned"))).toEqual([name]);
+    await third.close();
+  });
+
+  it("keeps retrying a push while its storage looks empty (not mounted yet), rather than give it up", async () => {
     const clock = new ManualClock("2026-02-02T00:00:00Z");
     const connector = testConnector("grc", { failures: 100 });
     const { plugin, close } = await startPlugin(config(), {
@@ -130,21 +186,11 @@ describe("outbox", () => {
       exporter: testExporter(),
       connectorList: [connector],
     });
-    expect(await pending()).toEqual(["2026-01-01_2026-01-31~grc.json"]);
-    await rm(join(dir, "store", "2026-01-01_2026-01-31"), { recursive: true, force: true });
+    await rm(join(dir, "store"), { recursive: true, force: true });
     clock.advance(3_600_000);
     await plugin.whenIdle();
-    expect(await pending()).toEqual([]);
-    expect(await readdir(join(dir, "state", "outbox", "abandoned"))).toEqual([
-      "2026-01-01_2026-01-31~grc.json",
-    ]);
-    expect(plugin.metrics()).toContain("iddio_compliance_outbox_pending_pushes 0");
-    const failed = (await ledgerRecords(dir)).filter((r) => r.event === "push.failed");
-    expect(String(failed.at(-1)?.error)).toContain("no longer in storage");
-    const attempts = failed.length;
-    clock.advance(24 * 3_600_000);
-    await plugin.whenIdle();
-    expect((await ledgerRecords(dir)).filter((r) => r.event === "push.failed")).toHaveLength(attempts);
+    expect(await pending()).toEqual(["2026-01-01_2026-01-31~grc.json"]);
+    expect(await readdir(join(dir, "state", "outbox", "abandoned"))).toEqual([]);
     await close();
   });
 });

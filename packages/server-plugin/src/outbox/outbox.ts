@@ -27,7 +27,7 @@ export interface OutboxOptions {
   onDelivered?(push: DeliveredPush, summarySha256: string): Promise<void>;
   /** Called after each failed attempt. */
   onFailed?(push: PendingPush): Promise<void>;
-  /** Called when a push is given up because its package is no longer in storage (retention). */
+  /** Called when a push is given up because retention deleted its package. */
   onAbandoned?(push: PendingPush): Promise<void>;
 }
 
@@ -42,6 +42,9 @@ export interface OutboxStats {
   /** Deliveries since start. */
   deliveredTotal: number;
 }
+
+/** Why a push of a package retention deleted is given up. */
+export const DELETED = "the package was deleted by retention before it was delivered";
 
 const file = (pkg: string, connector: string) => `${pkg}~${connector}.json`;
 
@@ -84,11 +87,15 @@ export class Outbox {
     return this.#stats;
   }
 
-  /** Creates the folders and delivers whatever a previous run left pending. */
-  async start(): Promise<void> {
+  /**
+   * Creates the folders and delivers whatever a previous run left pending, except pushes of the
+   * packages in `deleted` (retention removed them; see {@link abandon}).
+   */
+  async start(deleted: Iterable<string> = []): Promise<void> {
     await mkdir(this.#pending, { recursive: true });
     await mkdir(this.#delivered, { recursive: true });
     await mkdir(this.#abandoned, { recursive: true });
+    for (const pkg of deleted) await this.abandon(pkg, DELETED);
     this.trigger();
   }
 
@@ -175,6 +182,10 @@ export class Outbox {
       await rm(join(this.#pending, name), { force: true });
       return;
     }
+    if (await this.#isAbandoned(name)) {
+      await rm(join(this.#pending, name), { force: true });
+      return;
+    }
     const connector = o.connectors().get(entry.connector);
     const storage = o.storage();
     if (!connector || !storage) {
@@ -209,8 +220,9 @@ export class Outbox {
       await rm(join(this.#pending, name), { force: true });
     } catch (error) {
       if (this.#abort.signal.aborted) return;
-      if (await this.#gone(storage, entry.package)) {
-        await this.#abandon(entry, error);
+      // Given up while this attempt ran (retention deleted the package): not retried.
+      if (await this.#isAbandoned(name)) {
+        await rm(join(this.#pending, name), { force: true });
         return;
       }
       const attempts = entry.attempts + 1;
@@ -237,33 +249,28 @@ export class Outbox {
     }
   }
 
-  /** Whether the package is no longer stored at all (retention deleted it); `false` when unsure. */
-  async #gone(storage: EvidenceStorage, pkg: string): Promise<boolean> {
-    try {
-      return (await storage.check(pkg)).state === "absent";
-    } catch {
-      return false;
+  /**
+   * Gives up every pending push of package `pkg` (retention deleted it): each is recorded in
+   * `abandoned/` with `reason` and never tried again.
+   */
+  async abandon(pkg: string, reason: string): Promise<void> {
+    const o = this.#o;
+    for (const entry of await this.#readPending()) {
+      if (entry.package !== pkg) continue;
+      const name = file(entry.package, entry.connector);
+      const abandoned: PendingPush = {
+        ...entry,
+        last_error: `push abandoned: ${reason}`,
+        last_error_code: "PACKAGE_DELETED",
+      };
+      await writeFileAtomic(join(this.#abandoned, name), `${JSON.stringify(abandoned, null, 2)}\n`);
+      await rm(join(this.#pending, name), { force: true });
+      o.logger.warn("outbox: push abandoned", { package: pkg, connector: entry.connector, reason });
+      await o.onAbandoned?.(abandoned);
     }
   }
 
-  /** Gives up a push whose package is gone: recorded in `abandoned/`, never retried. */
-  async #abandon(entry: PendingPush, error: unknown): Promise<void> {
-    const o = this.#o;
-    const name = file(entry.package, entry.connector);
-    const abandoned: PendingPush = {
-      ...entry,
-      attempts: entry.attempts + 1,
-      last_error: `the package is no longer in storage (deleted by retention?); push abandoned: ${o.redact(
-        (error as Error).message ?? String(error),
-      )}`,
-      last_error_code: "PACKAGE_GONE",
-    };
-    await writeFileAtomic(join(this.#abandoned, name), `${JSON.stringify(abandoned, null, 2)}\n`);
-    await rm(join(this.#pending, name), { force: true });
-    o.logger.warn("outbox: package no longer in storage; push abandoned", {
-      package: entry.package,
-      connector: entry.connector,
-    });
-    await o.onAbandoned?.(abandoned);
+  async #isAbandoned(name: string): Promise<boolean> {
+    return (await readJsonFile(join(this.#abandoned, name))) !== undefined;
   }
 }

@@ -11,7 +11,7 @@ import { Ledger } from "../ledger/ledger.ts";
 import type { LedgerRecordInput } from "../ledger/ledger-record.ts";
 import { type PluginMetricsSnapshot, renderMetrics } from "../metrics/plugin-metrics.ts";
 import type { ConnectorFactory } from "../outbox/connector-factory.ts";
-import { Outbox } from "../outbox/outbox.ts";
+import { DELETED, Outbox } from "../outbox/outbox.ts";
 import type { OutboxConnector, PackageLoader, PendingPush } from "../outbox/outbox-types.ts";
 import type { ExportLock } from "../postgres/export-lock.ts";
 import { renderLockMetrics } from "../postgres/lock-metrics.ts";
@@ -59,6 +59,8 @@ export class ComplianceRuntime {
   #config: ResolvedComplianceConfig;
   readonly #ledger: Ledger;
   readonly #recorded: Set<string>;
+  // Packages retention deleted in earlier runs: their pending pushes are given up at start.
+  #deletedAtOpen: ReadonlySet<string> = new Set();
   readonly #outbox: Outbox;
   readonly #tail = new AuditTailVerifier();
   #storage: EvidenceStorage | undefined;
@@ -117,13 +119,17 @@ export class ComplianceRuntime {
     // A crash mid-export leaves a staging folder; nothing in it was ever visible in storage.
     await rm(join(config.stateDir, "staging"), { recursive: true, force: true });
     const recorded = new Set<string>();
+    const deleted = new Set<string>();
     const ledger = await Ledger.open(join(config.stateDir, "ledger.jsonl"), {
       logger: deps.logger,
       onRecord: (entry) => {
-        if (entry.event === "export.completed") recorded.add(`${entry.period_from}_${entry.period_to}`);
+        const key = `${entry.period_from}_${entry.period_to}`;
+        if (entry.event === "export.completed") recorded.add(key);
+        else if (entry.event === "export.deleted") deleted.add(key);
       },
     });
     const runtime = new ComplianceRuntime(config, deps, ledger, recorded);
+    runtime.#deletedAtOpen = deleted;
     runtime.#m.tamperAlerts += ledger.findings.filter((f) => f.kind !== "truncated_tail").length;
     await runtime.#configure(config);
     return runtime;
@@ -262,6 +268,7 @@ export class ComplianceRuntime {
           period_to: period.to,
           location: storage.location,
         });
+        await this.#outbox.abandon(periodKey(period), DELETED);
       },
     });
   }
@@ -288,7 +295,7 @@ export class ComplianceRuntime {
   /** Recovers storage, runs retention, starts the outbox and the scheduler (catch-up first). */
   async start(): Promise<void> {
     await this.#storage?.recover();
-    await this.#outbox.start();
+    await this.#outbox.start(this.#deletedAtOpen);
     if (this.#scheduler) {
       await this.#retention().catch((error: unknown) =>
         this.#deps.logger.error("retention failed", { error: (error as Error).message }),
