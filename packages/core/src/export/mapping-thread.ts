@@ -14,6 +14,9 @@ const MAX_IN_FLIGHT = 4;
 /** Blocks are at most a read chunk (4 MiB) plus a line carried over. */
 const BLOCK_BYTES = (4 << 20) + (64 << 10);
 
+/** How long a finished thread is given to exit on its own before it is terminated. */
+const CLOSE_WAIT_MS = 5000;
+
 /** Logs above this size are mapped on a thread of their own when there is a second core. */
 const THREAD_ABOVE_BYTES = 16 << 20;
 
@@ -27,7 +30,7 @@ export function defaultMappingThread(totalBytes: number | null): boolean {
 }
 
 /**
- * A {@link MappingSession} on a worker thread: verified blocks are copied over as they come, at
+ * A {@link MappingSession} on a worker thread: verified blocks are moved or copied over as they come, at
  * most {@link MAX_IN_FLIGHT} ahead of the mapping, and the documents come back at the end (spooled
  * lists as their files). Errors on the thread surface here with their code and message.
  */
@@ -128,9 +131,12 @@ export class MappingThread implements ChainSink {
   async close(): Promise<void> {
     this.#worker.removeAllListeners("exit");
     if (this.#finished && !this.#failure) {
+      // It exits on its own (so a CPU profile of it gets written); if it does not, it is stopped.
       const exited = once(this.#worker, "exit");
       this.#worker.postMessage({ type: "close" });
+      const timer = setTimeout(() => void this.#worker.terminate(), CLOSE_WAIT_MS);
       await exited;
+      clearTimeout(timer);
     } else await this.#worker.terminate();
   }
 
