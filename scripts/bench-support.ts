@@ -69,19 +69,8 @@ export function median(values: number[]): number {
 }
 
 /** The export arguments every benchmark uses. */
-export function exportArgs(source: string[], out: string): string[] {
-  return [
-    "export",
-    "--format",
-    "json",
-    ...source,
-    "--from",
-    "2026-01-01",
-    "--to",
-    "2026-03-31",
-    "--output",
-    out,
-  ];
+export function exportArgs(source: string[], out: string, from = "2026-01-01", to = "2026-03-31"): string[] {
+  return ["export", "--format", "json", ...source, "--from", from, "--to", to, "--output", out];
 }
 
 /** Prints a table with a title; columns listed in `left` are left-aligned. */
