@@ -1,23 +1,16 @@
-import type { AuditLineSource } from "@iddio-compliance/core";
+import type { ExportEvidenceOptions } from "@iddio-compliance/core";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
 
 /**
  * The export function the plugin calls: the subset of core's `exportEvidence` contract it uses.
  * It must write a complete package into `output` atomically (`summary.json` with the manifest).
  */
-export type Exporter = (options: {
-  /** An audit log path, or a source such as one organisation's PostgreSQL rows. */
-  source: string | AuditLineSource;
-  from: string;
-  to: string;
-  timeZone?: string;
-  format: "json" | "csv";
-  output: string;
-  ledgers?: readonly string[];
-  anchor?: { hash: string; events: number };
-  now?: () => Date;
-  signal?: AbortSignal;
-}) => Promise<{
+export type Exporter = (
+  options: Pick<
+    ExportEvidenceOptions,
+    "source" | "from" | "to" | "timeZone" | "format" | "output" | "ledgers" | "anchor" | "now" | "signal"
+  >,
+) => Promise<{
   summary: { integrity: { verified: boolean; chain_head: string | null; total_events: number } };
   verified: boolean;
   chainHead: string | null;

@@ -38,6 +38,22 @@ export function checkPackageDir(dir: string): Promise<PackageCheck> {
   );
 }
 
+/** Checks a package folder about to be stored; a folder that is not a complete package is refused. */
+export async function requireCompletePackage(
+  key: string,
+  dir: string,
+): Promise<PackageCheck & { state: "complete" }> {
+  const check = await checkPackageDir(dir);
+  if (check.state !== "complete") {
+    throw new ServerPluginError(
+      "PACKAGE_INVALID",
+      `Package ${key} was not stored: ${check.state === "absent" ? "it is empty" : check.reason}`,
+      { subject: key },
+    );
+  }
+  return check;
+}
+
 /**
  * `file://` storage: a package is built in a dot-folder beside its final place, fsynced and renamed
  * into place, so a reader sees a whole package or none, even after a crash.
@@ -60,14 +76,7 @@ export class FileStorage implements EvidenceStorage {
   }
 
   async put(key: string, dir: string, signal?: AbortSignal): Promise<void> {
-    const check = await checkPackageDir(dir);
-    if (check.state !== "complete") {
-      throw new ServerPluginError(
-        "PACKAGE_INVALID",
-        `Package ${key} was not stored: ${check.state === "absent" ? "it is empty" : check.reason}`,
-        { subject: key },
-      );
-    }
+    const check = await requireCompletePackage(key, dir);
     await mkdir(this.#root, { recursive: true });
     const target = join(this.#root, key);
     const temp = join(this.#root, `${INCOMING}${key}-${randomBytes(4).toString("hex")}`);

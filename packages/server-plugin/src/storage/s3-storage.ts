@@ -7,7 +7,7 @@ import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
 import { parsePeriodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage, PackageCheck } from "./evidence-storage.ts";
-import { checkPackageDir } from "./file-storage.ts";
+import { requireCompletePackage } from "./file-storage.ts";
 import { SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
 
 /** Options of {@link S3Storage}. */
@@ -129,14 +129,7 @@ export class S3Storage implements EvidenceStorage {
   }
 
   async put(key: string, dir: string, signal?: AbortSignal): Promise<void> {
-    const check = await checkPackageDir(dir);
-    if (check.state !== "complete") {
-      throw new ServerPluginError(
-        "PACKAGE_INVALID",
-        `Package ${key} was not stored: ${check.state === "absent" ? "it is empty" : check.reason}`,
-        { subject: key },
-      );
-    }
+    const check = await requireCompletePackage(key, dir);
     const media = new Map(check.summary.manifest.map((e) => [e.file, e.media_type]));
     try {
       for (const name of [...media.keys(), SUMMARY_FILE]) {
