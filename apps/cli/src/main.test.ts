@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { EVIDENCE_FILES } from "@iddio-compliance/schema";
 import { parse as parseCsv } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { GO_FIXTURES, runCli } from "./test-support/run-cli.ts";
+import { exportArgs, GO_FIXTURES, runCli } from "./test-support/run-cli.ts";
 
 const GO_CHAIN = join(GO_FIXTURES, "chain.jsonl");
 const tmp = () => mkdtempSync(join(tmpdir(), "cli-"));
@@ -12,17 +12,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), "cli-"));
 describe("iddio-compliance export", () => {
   it("writes the six JSON files, each valid against its schema, and prints a summary", async () => {
     const out = join(tmp(), "evidence");
-    const r = await runCli([
-      "export",
-      "--source",
-      GO_CHAIN,
-      "--from",
-      "2026-02-08",
-      "--to",
-      "2026-02-08",
-      "--output",
-      out,
-    ]);
+    const r = await runCli(exportArgs(GO_CHAIN, out, "2026-02-08", "2026-02-08"));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(Object.keys(EVIDENCE_FILES).sort());
@@ -36,19 +26,7 @@ describe("iddio-compliance export", () => {
 
   it("writes the CSV set with the list files and a summary.json manifest", async () => {
     const out = join(tmp(), "evidence");
-    const r = await runCli([
-      "export",
-      "--format",
-      "csv",
-      "--source",
-      GO_CHAIN,
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      out,
-    ]);
+    const r = await runCli([...exportArgs(GO_CHAIN, out), "--format", "csv"]);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
       "audit-log-integrity.csv",
@@ -72,18 +50,7 @@ describe("iddio-compliance export", () => {
   it("is deterministic: the same input gives byte-identical files except generated_at", async () => {
     const a = join(tmp(), "a");
     const b = join(tmp(), "b");
-    for (const out of [a, b])
-      await runCli([
-        "export",
-        "--source",
-        GO_CHAIN,
-        "--from",
-        "2026-02-01",
-        "--to",
-        "2026-02-28",
-        "--output",
-        out,
-      ]);
+    for (const out of [a, b]) await runCli(exportArgs(GO_CHAIN, out));
     for (const file of readdirSync(a)) {
       const strip = (dir: string) =>
         readFileSync(join(dir, file), "utf8").replace(/"(generated_at|verified_at)": "[^"]*"/g, "");
@@ -93,17 +60,7 @@ describe("iddio-compliance export", () => {
 
   it("exits 1 and still writes evidence when the chain does not verify", async () => {
     const out = join(tmp(), "evidence");
-    const r = await runCli([
-      "export",
-      "--source",
-      join(GO_FIXTURES, "tampered-edit.jsonl"),
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      out,
-    ]);
+    const r = await runCli(exportArgs(join(GO_FIXTURES, "tampered-edit.jsonl"), out));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("NOT VERIFIED");
     const cc72 = JSON.parse(readFileSync(join(out, "cc7.2-monitoring-evidence.json"), "utf8"));
@@ -145,17 +102,7 @@ describe("iddio-compliance export", () => {
   }
 
   it("draws a progress bar on stderr only when it is a terminal, and clears it before the summary", async () => {
-    const args = (out: string) => [
-      "export",
-      "--source",
-      GO_CHAIN,
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      out,
-    ];
+    const args = (out: string) => exportArgs(GO_CHAIN, out);
     const tty = await runCli(args(join(tmp(), "a")), { tty: true });
     expect(tty.stderr).toMatch(/^(\rexporting [█░]{30} +\d+% {2}[\d,]+ events)+\r\u001b\[2K$/);
     expect(tty.stderr).toContain("100%  60 events");
@@ -180,34 +127,14 @@ describe("iddio-compliance export", () => {
   it("exits 2 for an empty audit log, naming it", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "audit.jsonl"), "");
-    const r = await runCli([
-      "export",
-      "--source",
-      dir,
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      join(dir, "out"),
-    ]);
+    const r = await runCli(exportArgs(dir, join(dir, "out")));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/holds no events/);
   });
 
   it("refuses to overwrite an existing output folder", async () => {
     const out = tmp();
-    const r = await runCli([
-      "export",
-      "--source",
-      GO_CHAIN,
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      out,
-    ]);
+    const r = await runCli(exportArgs(GO_CHAIN, out));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already exists/);
   });
@@ -245,17 +172,7 @@ describe("iddio-compliance verify", () => {
 describe("iddio-compliance verify-package", () => {
   it("confirms an intact package and reports a changed file", async () => {
     const out = join(tmp(), "evidence");
-    await runCli([
-      "export",
-      "--source",
-      GO_CHAIN,
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      out,
-    ]);
+    await runCli(exportArgs(GO_CHAIN, out));
     expect((await runCli(["verify-package", out])).code).toBe(0);
     writeFileSync(join(out, "cc6.1-access-controls.json"), "{}\n");
     const r = await runCli(["verify-package", out]);
@@ -271,17 +188,7 @@ describe("iddio-compliance sample", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/command events/);
     expect((await runCli(["verify", "--source", home])).code).toBe(0);
-    const e = await runCli([
-      "export",
-      "--source",
-      home,
-      "--from",
-      "2026-01-01",
-      "--to",
-      "2026-03-31",
-      "--output",
-      join(tmp(), "ev"),
-    ]);
+    const e = await runCli(exportArgs(home, join(tmp(), "ev"), "2026-01-01", "2026-03-31"));
     expect(e.code).toBe(0);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { GO_FIXTURES, runCli, spawnCli } from "../test-support/run-cli.ts";
+import { exportArgs, GO_FIXTURES, runCli, spawnCli } from "../test-support/run-cli.ts";
 
 describe("a killed export", () => {
   it("leaves no package folder behind, and the next export succeeds", async () => {
@@ -12,17 +12,7 @@ describe("a killed export", () => {
     const lines = readFileSync(join(GO_FIXTURES, "chain.jsonl"));
     writeFileSync(join(dir, "audit.jsonl"), Buffer.concat(Array.from({ length: 6000 }, () => lines)));
     const out = join(dir, "evidence");
-    const child = spawnCli([
-      "export",
-      "--source",
-      dir,
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      out,
-    ]);
+    const child = spawnCli(exportArgs(dir, out));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     let sawStaging = false;
     for (let i = 0; i < 600 && !sawStaging; i++) {
@@ -34,17 +24,7 @@ describe("a killed export", () => {
     await exited;
     expect(existsSync(out)).toBe(false);
 
-    const r = await runCli([
-      "export",
-      "--source",
-      join(GO_FIXTURES, "chain.jsonl"),
-      "--from",
-      "2026-02-01",
-      "--to",
-      "2026-02-28",
-      "--output",
-      out,
-    ]);
+    const r = await runCli(exportArgs(join(GO_FIXTURES, "chain.jsonl"), out));
     expect(r.code).toBe(0);
     expect(readdirSync(dir).filter((n) => n.startsWith(".evidence.tmp-"))).toEqual([]);
   });

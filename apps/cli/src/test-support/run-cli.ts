@@ -3,6 +3,11 @@ import { fileURLToPath } from "node:url";
 import type { CliIo } from "../cli-io.ts";
 import { main } from "../main.ts";
 
+/** `export` arguments for `source` into `output` over one period (February 2026 unless told). */
+export function exportArgs(source: string, output: string, from = "2026-02-01", to = "2026-02-28"): string[] {
+  return ["export", "--source", source, "--from", from, "--to", to, "--output", output];
+}
+
 /** Runs the CLI in-process with captured output. */
 export async function runCli(
   argv: string[],
