@@ -12,7 +12,7 @@ import {
   auditEventsDdl,
   insertRawLines,
 } from "../packages/source-postgres/src/test-support/audit-events-table.ts";
-import { benchHome, CACHE, measure, median, printTable, ROOT } from "./bench-support.ts";
+import { benchHome, CACHE, exportArgs, measure, median, printTable, ROOT } from "./bench-support.ts";
 
 const SCHEMA = "iddio_bench";
 const ORG = "bench";
@@ -108,45 +108,9 @@ const rows = await load(dir);
 const out = join(CACHE, "out-postgres");
 const jobs: [string, string, string[]][] = [
   ["postgres", "verify", ["verify", "--source", source, "--org", ORG]],
-  [
-    "postgres",
-    "export",
-    [
-      "export",
-      "--format",
-      "json",
-      "--source",
-      source,
-      "--org",
-      ORG,
-      "--home",
-      dir,
-      "--from",
-      "2026-01-01",
-      "--to",
-      "2026-03-31",
-      "--output",
-      out,
-    ],
-  ],
+  ["postgres", "export", exportArgs(["--source", source, "--org", ORG, "--home", dir], out)],
   ["jsonl", "verify", ["verify", "--source", dir]],
-  [
-    "jsonl",
-    "export",
-    [
-      "export",
-      "--format",
-      "json",
-      "--source",
-      dir,
-      "--from",
-      "2026-01-01",
-      "--to",
-      "2026-03-31",
-      "--output",
-      out,
-    ],
-  ],
+  ["jsonl", "export", exportArgs(["--source", dir], out)],
 ];
 const table: string[][] = [];
 for (const [from, job, argv] of jobs) {
