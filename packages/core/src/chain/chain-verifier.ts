@@ -5,15 +5,6 @@ import { type HashSpan, locateHash, spanAt } from "./locate-hash.ts";
 import type { BlockScan } from "./scan-block.ts";
 import { sha256HexOfParts } from "./sha256.ts";
 
-/** The byte-scan's precomputed hash verdict for one line (see `scanBlock`). */
-export interface LineHash {
-  status: 0 | 1 | 2 | 3;
-  valueStart: number;
-  blank: string | null;
-  /** The `timestamp` read by the scan, in ms (saves parsing it again). */
-  timeMs?: number;
-}
-
 /** A stored line read as a record: the object, its `hash` and `prev_hash`, and where the hash sits. */
 export interface RecordLine {
   record: Record<string, unknown>;
@@ -190,12 +181,11 @@ export class ChainVerifier {
     lineNo: number,
     incompleteTail = false,
     newestFile = true,
-    pre?: LineHash,
   ): Record<string, unknown> | null {
     const file = this.#current;
     if (!file) throw new Error("ChainVerifier: verifyLine called without beginFile");
     const at = { file: file.path, line: lineNo };
-    const read = readRecordLine(line, pre?.status === 3 ? undefined : pre?.valueStart);
+    const read = readRecordLine(line);
     if ("error" in read) {
       if (read.unparsable && incompleteTail && newestFile)
         this.#add(
@@ -210,19 +200,10 @@ export class ChainVerifier {
       return null;
     }
     const { record, hash, prev, span } = read;
-    line = read.line;
     // Events up to a trusted checkpoint are not re-hashed.
-    if (this.#anchorState !== "pending")
-      this.#checkHash(
-        line,
-        span,
-        hash,
-        at,
-        pre !== undefined && pre.valueStart === span.valueStart ? pre : undefined,
-      );
+    if (this.#anchorState !== "pending") this.#checkHash(read.line, span, hash, at);
     this.#accept(file, hash, prev, at);
-    if (pre?.timeMs !== undefined) this.#checkTimeMs(pre.timeMs, at.file, at.line);
-    else this.#checkTime(record.timestamp, at);
+    this.#checkTime(record.timestamp, at);
     return record;
   }
 
@@ -278,13 +259,7 @@ export class ChainVerifier {
     span: ReturnType<typeof locateHash> & object,
     stored: string,
     at: { file: string; line: number },
-    pre?: LineHash,
   ): void {
-    // A precomputed result (the byte scan, maybe in a worker) for the same member decides without hashing again.
-    if (pre && pre.status !== 3) {
-      this.#judgeHash(pre.status, pre.blank, stored, at);
-      return;
-    }
     const blank = sha256HexOfParts(line.subarray(0, span.valueStart), line.subarray(span.valueEnd));
     if (blank === stored) {
       this.#judgeHash(0, null, stored, at);
