@@ -112,7 +112,7 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
   lines.push("");
   lines.push(
     i.verified
-      ? `  Hash chain: verified — ${n(i.total_events)} events, head ${i.chain_head?.slice(0, 16)}…`
+      ? `  Hash chain: verified — ${n(i.chain_events)} events in the chain, head ${i.chain_head?.slice(0, 16)}…`
       : `  Hash chain: NOT VERIFIED — ${n(i.findings)} finding(s); see ${i.file}`,
   );
   if (summary.unrecognised_records.total > 0) {

@@ -41,7 +41,15 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
   const spoolDir = mkdtempSync(join(tmpdir(), "iddio-compliance-spool-"));
   let mapping: MappingSession | MappingThread | null = null;
   try {
-    const setup = { from: options.from, to: options.to, timeZone: period.timeZone, inputs, spoolDir, now };
+    const setup = {
+      from: options.from,
+      to: options.to,
+      timeZone: period.timeZone,
+      format: options.format,
+      inputs,
+      spoolDir,
+      now,
+    };
     mapping =
       (options.mappingThread ?? defaultMappingThread(source.totalBytes))
         ? new MappingThread(setup)

@@ -24,13 +24,10 @@ export function buildSummary(args: {
   const { cc61, cc62, cc63, cc72, integrity } = docs;
   const ext = format === "json" ? "json" : "csv";
   const criterion = (
-    doc: {
-      criterion: string;
-      title: string;
-      status: "ok" | "attention" | "fail";
-      evidence_strength: "strong" | "partial";
-      missing_inputs: string[];
-    },
+    doc: Pick<
+      EvidenceSummary["criteria"][number],
+      "criterion" | "title" | "status" | "evidence_strength" | "missing_inputs" | "reasons"
+    >,
     file: string,
     headline: Record<string, number | string | boolean | null>,
   ) => ({
@@ -40,6 +37,7 @@ export function buildSummary(args: {
     status: doc.status,
     evidence_strength: doc.evidence_strength,
     missing_inputs: doc.missing_inputs,
+    reasons: doc.reasons,
     headline,
   });
   const kinds = [...args.unrecognised.keys()].sort();
@@ -47,7 +45,7 @@ export function buildSummary(args: {
   return {
     generator: { ...GENERATOR },
     format,
-    period: { from: period.from, to: period.to, time_zone: period.timeZone },
+    period: cc61.period,
     source: args.source,
     generated_at: args.generatedAt.toISOString(),
     criteria: [
@@ -85,7 +83,7 @@ export function buildSummary(args: {
     integrity: {
       file: `${FILE_NAMES.integrity}.${ext}`,
       verified: integrity.verified,
-      total_events: integrity.total_events,
+      chain_events: integrity.total_events,
       findings,
       chain_head: integrity.chain_head,
     },
@@ -132,7 +130,7 @@ export function summaryCsvRows(summary: EvidenceSummary): unknown[][] {
     [],
     [
       `verified=${summary.integrity.verified}`,
-      `total_events=${summary.integrity.total_events}`,
+      `chain_events=${summary.integrity.chain_events}`,
       `findings=${summary.integrity.findings}`,
     ],
     summary.period.from,
