@@ -29,15 +29,25 @@ describe("iddio-compliance export", () => {
     const r = await runCli([...exportArgs(GO_CHAIN, out), "--format", "csv"]);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
+      "audit-log-findings.csv",
       "audit-log-integrity.csv",
       "cc6.1-access-controls.csv",
       "cc6.1-denied-requests.csv",
+      "cc6.1-policy.csv",
       "cc6.2-credential-lifecycle.csv",
       "cc6.2-credentials.csv",
+      "cc6.2-findings.csv",
       "cc6.3-approvals.csv",
       "cc6.3-authorization-changes.csv",
+      "cc6.3-break-glass.csv",
       "cc6.3-policy-changes.csv",
+      "cc6.3-tier-model.csv",
+      "cc6.3-unresolved-escalations.csv",
+      "cc7.2-daily-activity.csv",
       "cc7.2-monitoring-evidence.csv",
+      "cc7.2-recording-problems.csv",
+      "cc7.2-silent-periods.csv",
+      "reasons.csv",
       "summary.csv",
       "summary.json",
     ]);

@@ -8,3 +8,4 @@ export type { GoField } from "./go-json.ts";
 export { goMarshalStruct, goMarshalValue, goQuote } from "./go-json.ts";
 export { COMMAND_EVENT_FIELDS, LIFECYCLE_KINDS, lifecycleFields } from "./struct-order.ts";
 export { TIER_NAMES } from "./tier-names.ts";
+export { CSV_LIST_FILES, INTEGRITY_FINDINGS_CSV, REASONS_CSV } from "../evidence/package-files.ts";
