@@ -149,6 +149,31 @@ describe("iddio-compliance export", () => {
     expect(r.stderr).toMatch(/already exists/);
   });
 
+  it("writes into a new folder named after the period when --output is not given, and says where", async () => {
+    const cwd = tmp();
+    const r = await runCli(
+      ["export", "--source", GO_CHAIN, "--format", "csv", "--from", "2026-01-01", "--to", "2026-03-31"],
+      {
+        cwd,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(existsSync(join(cwd, "soc2-2026-01-01_2026-03-31", "summary.json"))).toBe(true);
+    expect(r.stdout).toContain("Evidence: soc2-2026-01-01_2026-03-31 (");
+  });
+
+  it("refuses a --home that does not exist, naming it, instead of calling every input missing", async () => {
+    const r = await runCli([...exportArgs(GO_CHAIN, join(tmp(), "e")), "--home", "/does/not/exist"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--home: "/does/not/exist" is not a folder');
+  });
+
+  it("labels the summary's columns and prints each criterion's reasons with where to look", async () => {
+    const r = await runCli(exportArgs(GO_CHAIN, join(tmp(), "e"), "2026-02-01", "2026-02-28"));
+    expect(r.stdout).toMatch(/criterion +title +status +strength +headline figures/);
+    expect(r.stdout).toMatch(/reason: .+ \(see cc[0-9.]+-[a-z-]+\.json#\/[a-z_/]+\)/);
+  });
+
   it("reads the source from IDDIO_HOME when --source is not given", async () => {
     const home = tmp();
     cpSync(GO_CHAIN, join(home, "audit.jsonl"));
