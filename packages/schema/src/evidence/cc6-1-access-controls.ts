@@ -20,6 +20,9 @@ export const policySnapshotSchema = z.object({
   source: z.enum(["policy.changed", "policy.yaml"]),
   as_of: timestamp.nullable(),
   snapshot: z.unknown(),
+  snapshot_truncated: z
+    .object({ reason: z.enum(["depth", "size"]), max_depth: z.int(), max_bytes: z.int() })
+    .nullable(),
 });
 
 export const policyChangeRefSchema = z.object({
