@@ -110,16 +110,21 @@ describe("drata exactly-once delivery", () => {
 
   for (const { path, before, pkg } of cases) {
     for (const { how, loss } of losses) {
-      it(`keeps one evidence item, one artifact and one version per file for ${path} when ${how}, at every step`, async () => {
+      it(`keeps one evidence item, one artifact and one version per file for ${path} when ${how}, at every write`, async () => {
         const clean = await startFakeDrata();
         for (const earlier of before()) await drata.create(configFor(clean), fast).push(earlier);
         const from = clean.requests().length;
         await drata.create(configFor(clean), fast).push(pkg());
-        const steps = clean.requests().length - from;
+        // Every write of the push (pre-upload, create, update). Losing a read's answer changes nothing
+        // remotely, and a crash between two requests leaves Drata as a lost answer of the earlier write does.
+        const writes = clean
+          .requests()
+          .slice(from)
+          .flatMap((request, i) => (request.method === "GET" ? [] : [i]));
         await clean.close();
-        expect(steps).toBeGreaterThan(pkg().files.length);
+        expect(writes.length).toBeGreaterThan(pkg().files.length);
 
-        for (let step = 0; step < steps; step++) {
+        for (const step of writes) {
           const { server, receipt } = await crashAt(before(), pkg(), step, loss);
           try {
             expectExactlyOnce(server, [...before(), pkg()], `step ${step}`);

@@ -129,7 +129,7 @@ describe("fake drata (public API v2, Evidence)", () => {
     expect(wrongCreate.json.message).toMatch(/artifacts\.0\.property artifactType should not exist/);
   });
 
-  it("requires a pre-uploaded file key for an S3_FILE artifact and uses it up", async () => {
+  it("requires a file key pre-uploaded by this account for an S3_FILE artifact, and lets it be used again", async () => {
     const server = await start();
     const fileKey = await preUpload(server, "a.json");
     expect(server.unusedFileKeys()).toEqual([fileKey]);
@@ -143,7 +143,12 @@ describe("fake drata (public API v2, Evidence)", () => {
       name: "g",
       artifacts: [{ type: "S3_FILE", fileKey, filedAt }],
     });
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(201);
+    const unknown = await call(server, "POST", "/evidence", {
+      name: "h",
+      artifacts: [{ type: "S3_FILE", fileKey: "1/evidence-library/nope/a.json", filedAt }],
+    });
+    expect(unknown.status).toBe(400);
   });
 
   it("refuses unknown query parameters, sizes out of range and a made-up cursor", async () => {

@@ -310,8 +310,8 @@ export async function startFakeDrata(options: FakeDrataOptions = {}): Promise<Fa
     drop = 0;
     const at = now();
     for (const artifact of pending.slice(0, keep)) {
+      // Drata does not document a file key as single-use: a key sent twice makes two artifacts.
       const file = artifact.fileKey ? files.get(artifact.fileKey) : undefined;
-      if (artifact.fileKey) files.delete(artifact.fileKey);
       const version = {
         fileKey: artifact.fileKey ?? null,
         url: artifact.url ?? null,
@@ -560,7 +560,14 @@ export async function startFakeDrata(options: FakeDrataOptions = {}): Promise<Fa
     apiKey,
     workspaceId,
     evidence: () => evidence,
-    unusedFileKeys: () => [...files.keys()],
+    unusedFileKeys: () => {
+      const used = new Set(
+        evidence.flatMap((item) =>
+          item.artifacts.flatMap((artifact) => artifact.versions.map((v) => v.fileKey)),
+        ),
+      );
+      return [...files.keys()].filter((key) => !used.has(key));
+    },
     dropArtifacts: (count: number) => {
       drop = count;
     },
