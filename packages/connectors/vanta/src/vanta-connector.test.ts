@@ -4,17 +4,12 @@ import { join } from "node:path";
 import { type EvidencePackage, isConnectorError, loadEvidencePackage } from "@iddio-compliance/connector-sdk";
 import { runConnectorConformance, writeEvidencePackage } from "@iddio-compliance/connector-sdk/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type FakeVanta, startFakeVanta } from "./test-support/fake-vanta-server.ts";
+import {
+  TEST_DOCUMENTS as DOCUMENTS,
+  type FakeVanta,
+  startFakeVanta,
+} from "./test-support/fake-vanta-server.ts";
 import { vanta } from "./vanta-connector.ts";
-
-const DOCUMENTS = {
-  "CC6.1": "access-requests",
-  "CC6.2": "credential-lifecycle",
-  "CC6.3": "authorization-changes",
-  "CC7.2": "monitoring",
-  summary: "soc2-summary",
-  integrity: "audit-log-integrity",
-};
 
 const configFor = (server: FakeVanta, extra: Record<string, unknown> = {}) => ({
   type: "vanta",

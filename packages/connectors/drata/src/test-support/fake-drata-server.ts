@@ -29,6 +29,7 @@ import {
   readFormData,
 } from "@iddio-compliance/connector-sdk/testing";
 import type { z } from "zod";
+import { type LosesAnswers, losingAnswers } from "../../../test-support/lost-answers.ts";
 import {
   checkQuery,
   createEvidenceSchema,
@@ -88,11 +89,8 @@ export interface FakeDrataOptions {
   now?: () => number;
 }
 
-/** How an answer is lost after the server acted on the request. */
-export type LostAnswer = { status: number } | { hang: true };
-
 /** A local Drata public API v2 (evidence library). */
-export interface FakeDrata extends FakeServer {
+export interface FakeDrata extends FakeServer, LosesAnswers {
   apiKey: string;
   workspaceId: number;
   evidence(): FakeEvidence[];
@@ -100,13 +98,6 @@ export interface FakeDrata extends FakeServer {
   unusedFileKeys(): string[];
   /** The next create or update stores `count` fewer artifacts than requested (Drata's partial failure). */
   dropArtifacts(count: number): void;
-  /**
-   * The request `nth` requests from now (0-based; injected faults do not count) is carried out, then its answer is lost: the fake
-   * answers `status` instead, or never answers (`hang`) — a crash or a dropped connection after the write.
-   */
-  loseAnswer(nth: number, loss: LostAnswer): void;
-  /** How many answers were lost so far (a lost answer counts once the request was carried out). */
-  lostAnswers(): number;
   /** Adds evidence as a Drata user would, with URL artifacts named `artifactNames`. */
   seed(name: string, artifactNames: string[]): FakeEvidence;
 }
@@ -165,9 +156,6 @@ export async function startFakeDrata(options: FakeDrataOptions = {}): Promise<Fa
   const evidence: FakeEvidence[] = [];
   let nextId = 1;
   let drop = 0;
-  let seen = 0;
-  let lost = 0;
-  const losses = new Map<number, LostAnswer>();
 
   const control = (id: number) => ({
     id,
@@ -536,17 +524,7 @@ export async function startFakeDrata(options: FakeDrataOptions = {}): Promise<Fa
     return error(404, `Cannot ${method} ${url.pathname}`);
   }
 
-  async function handle(request: FakeRequest): Promise<FakeResponse> {
-    const loss = losses.get(seen);
-    losses.delete(seen);
-    seen++;
-    const response = await route(request);
-    if (!loss) return response;
-    lost++;
-    return "hang" in loss
-      ? new Promise<FakeResponse>(() => {})
-      : error(loss.status, "injected after the write");
-  }
+  const { handle, ...losing } = losingAnswers(route, error);
 
   const server = await createFakeServer({
     handle,
@@ -571,10 +549,7 @@ export async function startFakeDrata(options: FakeDrataOptions = {}): Promise<Fa
     dropArtifacts: (count: number) => {
       drop = count;
     },
-    loseAnswer: (nth: number, loss: LostAnswer) => {
-      losses.set(seen + nth, loss);
-    },
-    lostAnswers: () => lost,
+    ...losing,
     seed: (name: string, artifactNames: string[]) => {
       const at = now();
       const item: FakeEvidence = {

@@ -29,6 +29,7 @@ import {
   type FakeServer,
   readFormData,
 } from "@iddio-compliance/connector-sdk/testing";
+import { type LosesAnswers, losingAnswers } from "../../../test-support/lost-answers.ts";
 
 /** One upload stored by the fake, as Vanta's UploadedFile describes it. */
 export interface FakeUpload {
@@ -56,38 +57,29 @@ export interface FakeVantaOptions {
   tokenTtlSeconds?: number;
 }
 
-/** How an answer is lost after the server acted on the request. */
-export type LostAnswer = { status: number } | { hang: true };
-
 /** A local Vanta: `/oauth/token` (one active token per app, 5 requests/minute) and document uploads. */
-export interface FakeVanta extends FakeServer {
+export interface FakeVanta extends FakeServer, LosesAnswers {
   clientId: string;
   clientSecret: string;
   /** Number of token requests answered with a token. */
   tokensIssued(): number;
   uploads(documentId?: string): FakeUpload[];
   submitted(): string[];
-  /**
-   * The request `nth` requests from now (0-based; injected faults do not count) is carried out, then
-   * its answer is lost: the fake answers `status` instead, or never answers (`hang`).
-   */
-  loseAnswer(nth: number, loss: LostAnswer): void;
-  /** How many answers were lost so far (a lost answer counts once the request was carried out). */
-  lostAnswers(): number;
 }
 
 const ALLOWED_SCOPES = new Set(["vanta-api.all:read", "vanta-api.all:write", "vanta-api.documents:upload"]);
 const PART_TYPES = new Set(["application/json", "text/csv", "application/pdf"]);
 const UPLOAD_PARTS = new Set(["file", "effectiveAtDate", "description"]);
-const DEFAULT_DOCUMENTS = [
-  "access-requests",
-  "access-reviews",
-  "credential-lifecycle",
-  "authorization-changes",
-  "monitoring",
-  "soc2-summary",
-  "audit-log-integrity",
-];
+/** A criterion → document mapping onto documents the fake holds by default. */
+export const TEST_DOCUMENTS = {
+  "CC6.1": "access-requests",
+  "CC6.2": "credential-lifecycle",
+  "CC6.3": "authorization-changes",
+  "CC7.2": "monitoring",
+  summary: "soc2-summary",
+  integrity: "audit-log-integrity",
+} as const;
+const DEFAULT_DOCUMENTS = ["access-reviews", ...Object.values(TEST_DOCUMENTS)];
 
 const error = (status: number, message: string): FakeResponse => ({ status, json: { error: message } });
 const oauthError = (status: number, code: string, description: string): FakeResponse => ({
@@ -107,9 +99,6 @@ export async function startFakeVanta(options: FakeVantaOptions = {}): Promise<Fa
   let issued = 0;
   const uploads: FakeUpload[] = [];
   const submits: string[] = [];
-  let seen = 0;
-  let lost = 0;
-  const losses = new Map<number, LostAnswer>();
 
   function issueToken(request: FakeRequest): FakeResponse {
     if (!/^application\/json\b/i.test(request.headers["content-type"] ?? ""))
@@ -238,17 +227,7 @@ export async function startFakeVanta(options: FakeVantaOptions = {}): Promise<Fa
     return error(405, "method not allowed");
   }
 
-  async function handle(request: FakeRequest): Promise<FakeResponse> {
-    const loss = losses.get(seen);
-    losses.delete(seen);
-    seen++;
-    const response = await route(request);
-    if (!loss) return response;
-    lost++;
-    return "hang" in loss
-      ? new Promise<FakeResponse>(() => {})
-      : error(loss.status, "injected after the write");
-  }
+  const { handle, ...losing } = losingAnswers(route, error);
 
   const server = await createFakeServer({
     handle,
@@ -261,9 +240,6 @@ export async function startFakeVanta(options: FakeVantaOptions = {}): Promise<Fa
     uploads: (documentId?: string) =>
       uploads.filter((item) => documentId === undefined || item.documentId === documentId),
     submitted: () => [...submits],
-    loseAnswer: (nth: number, loss: LostAnswer) => {
-      losses.set(seen + nth, loss);
-    },
-    lostAnswers: () => lost,
+    ...losing,
   });
 }
