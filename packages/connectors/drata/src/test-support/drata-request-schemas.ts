@@ -9,7 +9,7 @@
 import { z } from "zod";
 
 /** `LibraryDocumentVersionTypeEnum` / `ArtifactTypeEnum`. */
-export const ARTIFACT_TYPES = [
+const ARTIFACT_TYPES = [
   "URL",
   "S3_FILE",
   "TICKET_PROVIDER",
@@ -23,7 +23,7 @@ export const ARTIFACT_TYPES = [
 ] as const;
 
 /** `RenewalScheduleTypeEnum`. */
-export const RENEWAL_SCHEDULE_TYPES = [
+const RENEWAL_SCHEDULE_TYPES = [
   "ONE_MONTH",
   "TWO_MONTHS",
   "THREE_MONTHS",
@@ -41,7 +41,7 @@ const uri = z.url().max(768).nullable().optional();
 const ids = z.array(z.number()).nullable().optional();
 
 /** `EvidenceArtifactRequestPublicV2Dto`: an artifact of a create request names its kind `type`. */
-export const createArtifactSchema = z.strictObject({
+const createArtifactSchema = z.strictObject({
   type: z.enum(ARTIFACT_TYPES),
   artifactName: text(191),
   url: uri,
@@ -51,7 +51,7 @@ export const createArtifactSchema = z.strictObject({
 });
 
 /** `EvidenceArtifactAddRequestPublicV2Dto`: an artifact of an update names its kind `artifactType`. */
-export const addArtifactSchema = z.strictObject({
+const addArtifactSchema = z.strictObject({
   artifactName: text(191),
   artifactType: z.enum(ARTIFACT_TYPES),
   fileKey: text(191),
@@ -61,7 +61,7 @@ export const addArtifactSchema = z.strictObject({
 });
 
 /** `EvidenceArtifactReplaceRequestPublicV2Dto`: a new version of an existing artifact chain. */
-export const replaceArtifactSchema = addArtifactSchema.extend({ existingArtifactId: z.number() });
+const replaceArtifactSchema = addArtifactSchema.extend({ existingArtifactId: z.number() });
 
 /** `EvidenceCreateRequestPublicV2Dto`. */
 export const createEvidenceSchema = z.strictObject({
