@@ -23,6 +23,7 @@ export function probeConnector(options: CreateConnectorOptions = {}): Probe {
     create(_config, ctx) {
       captured = ctx;
       return {
+        async check() {},
         async push() {
           result = await body(ctx);
           return { files: [] };
