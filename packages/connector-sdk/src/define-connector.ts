@@ -14,6 +14,7 @@ import type {
 } from "./connector-types.ts";
 import { ConnectorError, isConnectorError } from "./errors/connector-error.ts";
 import { createHttpClient } from "./http/http-client.ts";
+import { linkSignals } from "./http/linked-signal.ts";
 import { createRetrier } from "./http/retry.ts";
 import { resolveRetryOptions } from "./http/retry-policy.ts";
 import { sleep as timerSleep } from "./http/sleep.ts";
@@ -241,13 +242,19 @@ export function defineConnector<S extends z.ZodType>(spec: ConnectorSpec<S>): Co
         return result ?? { ok: true };
       },
       async push(pkg: EvidencePackage, pushOptions: PushOptions = {}): Promise<PushReceipt> {
-        const pushSignal = pushOptions.signal ? AbortSignal.any([signal, pushOptions.signal]) : signal;
+        const linked = linkSignals(pushOptions.signal ? [signal, pushOptions.signal] : [signal]);
+        const pushSignal = linked.signal;
+        let result: Awaited<ReturnType<ConnectorImplementation["push"]>>;
         try {
-          assertPackageIntact(pkg);
-        } catch (error) {
-          throw normalizeError(error, label, redactor, pushSignal);
+          try {
+            assertPackageIntact(pkg);
+          } catch (error) {
+            throw normalizeError(error, label, redactor, pushSignal);
+          }
+          result = await run(pushSignal, () => impl.push(pkg, { signal: pushSignal }));
+        } finally {
+          linked.unlink();
         }
-        const result = await run(pushSignal, () => impl.push(pkg, { signal: pushSignal }));
         return {
           connector: label,
           type: spec.name,

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import type { CreateConnectorOptions } from "../connector-types.ts";
 import { isConnectorError } from "../errors/connector-error.ts";
@@ -259,6 +260,25 @@ describe("http client", () => {
     controller.abort();
     expect(await pushing).toMatchObject({ code: "CONNECTOR_ABORTED", retryable: false });
     await until(() => server.closedConnections === 1, "the aborted connection stayed open");
+  });
+
+  it("leaves no listener on the connector's or the push's signal once requests end, failed ones included", async () => {
+    const server = await fake();
+    const connectorSignal = new AbortController().signal;
+    const pushSignal = new AbortController().signal;
+    const { probe } = client({}, { signal: connectorSignal });
+    await probe.inPush(
+      async (ctx) => {
+        server.inject({ status: 503 });
+        await ctx.http.request({ url: `${server.url}/x` });
+        server.inject({ status: 400 });
+        await ctx.http.request({ url: `${server.url}/x` }).catch(() => {});
+        await ctx.http.request({ url: `${server.url}/x`, detached: true });
+      },
+      { signal: pushSignal },
+    );
+    expect(getEventListeners(connectorSignal, "abort")).toHaveLength(0);
+    expect(getEventListeners(pushSignal, "abort")).toHaveLength(0);
   });
 
   it("stops a stalled body as soon as the connector's own signal aborts", async () => {

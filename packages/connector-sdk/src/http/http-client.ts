@@ -1,6 +1,7 @@
 import { ConnectorError, type ConnectorErrorInit, isConnectorError } from "../errors/connector-error.ts";
 import type { Logger } from "../logger/logger.ts";
 import type { Redactor } from "../redact/redactor.ts";
+import { linkSignals } from "./linked-signal.ts";
 import { readBoundedBody } from "./read-body.ts";
 import type { Retrier } from "./retry.ts";
 import { isRetryableStatus, parseRetryAfter, type RetryOptions } from "./retry-policy.ts";
@@ -145,10 +146,8 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
     const url = toUrl(req.url, req.searchParams);
     const shownUrl = redactor.redact(url.toString());
     const timeoutMs = req.timeoutMs ?? defaultTimeoutMs;
-    const signal = AbortSignal.any([
-      ...deps.signals(req.detached === true),
-      ...(req.signal ? [req.signal] : []),
-    ]);
+    const linked = linkSignals([...deps.signals(req.detached === true), ...(req.signal ? [req.signal] : [])]);
+    const signal = linked.signal;
     const aborted = (): ConnectorError =>
       new ConnectorError({
         code: "CONNECTOR_ABORTED",
@@ -170,9 +169,13 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
             : req.body;
 
       // One deadline for the whole attempt: connecting, sending, the headers and every body byte.
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(new Error("deadline")), timeoutMs);
-      const attemptSignal = AbortSignal.any([signal, deadline.signal]);
+      const attemptLink = linkSignals([signal]);
+      const attemptSignal = attemptLink.signal;
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        attemptLink.abort(new Error(`deadline of ${timeoutMs} ms`));
+      }, timeoutMs);
       try {
         const response = await fetchImpl(url, {
           method,
@@ -230,7 +233,7 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
       } catch (error) {
         if (isConnectorError(error)) throw error;
         if (signal.aborted) throw aborted();
-        if (deadline.signal.aborted)
+        if (timedOut)
           throw fail({
             code: "CONNECTOR_TIMEOUT",
             message: `${method} ${shownUrl} did not complete within ${timeoutMs} ms`,
@@ -245,15 +248,20 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
         });
       } finally {
         clearTimeout(timer);
+        attemptLink.unlink();
       }
     }
 
-    return deps.retry(attempt, {
-      signal,
-      aborted,
-      ...(req.retry === false ? { limit: 0 } : {}),
-      retryIf: (error) => attemptFailures.has(error),
-    });
+    try {
+      return await deps.retry(attempt, {
+        signal,
+        aborted,
+        ...(req.retry === false ? { limit: 0 } : {}),
+        retryIf: (error) => attemptFailures.has(error),
+      });
+    } finally {
+      linked.unlink();
+    }
   }
 
   return { request };
