@@ -130,7 +130,7 @@ export interface ContextErrorFields {
 export interface ConnectorContext {
   /** Instance name, for messages. */
   readonly connector: string;
-  /** HTTP client: timeouts, bounded retries with backoff and jitter, `Retry-After`, typed redacted errors. */
+  /** HTTP client: one deadline per attempt (headers and body), a response size cap, bounded retries with backoff and jitter, `Retry-After`, typed redacted errors. */
   readonly http: HttpClient;
   /** Logger whose lines are redacted. */
   readonly logger: Logger;
@@ -172,9 +172,9 @@ export interface CreateConnectorOptions {
   name?: string;
   /** Receives redacted log lines. @default silent, or stderr when `DEBUG` mentions iddio-compliance */
   logger?: Logger;
-  /** Aborts everything the instance does. */
+  /** Aborts everything the instance does at once: requests in flight (mid-body included), waits and `ctx.sleep`. */
   signal?: AbortSignal;
-  /** HTTP client options: timeouts, retry policy, sleep and jitter (tests make backoff instant). */
+  /** HTTP client options: the deadline of one attempt, the response size cap, the retry policy, the sleep (also behind `ctx.sleep`; tests make it instant) and jitter. */
   http?: HttpOptions;
   /** Clock in milliseconds since the epoch. @default Date.now */
   now?: () => number;
