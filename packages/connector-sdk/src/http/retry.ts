@@ -4,7 +4,7 @@ import { backoffDelay, type RetryOptions } from "./retry-policy.ts";
 import type { Sleep } from "./sleep.ts";
 
 /** How one run of {@link Retrier} is bounded. */
-export interface RetryRun {
+interface RetryRun {
   /** Aborts the run: the wait ends at once and the run rejects with `aborted()`. */
   signal: AbortSignal;
   /** The error an aborted run rejects with. */
@@ -19,7 +19,7 @@ export interface RetryRun {
 export type Retrier = <T>(operation: (attempt: number) => Promise<T>, run: RetryRun) => Promise<T>;
 
 /** What a {@link Retrier} waits with. */
-export interface RetrierDeps {
+interface RetrierDeps {
   policy: Required<RetryOptions>;
   sleep: Sleep;
   random: () => number;

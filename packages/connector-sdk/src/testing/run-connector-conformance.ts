@@ -78,14 +78,14 @@ async function waitFor(condition: () => boolean): Promise<void> {
 }
 
 /** One standard case: the sentence it is registered under, whether it applies, and its body. */
-export interface ConformanceCase {
+interface ConformanceCase {
   name: string;
   skip: boolean;
   run(): Promise<void>;
 }
 
 /** The standard cases of one connector, and what must run before and after them. */
-export interface ConformanceSuite {
+interface ConformanceSuite {
   title: string;
   cases: ConformanceCase[];
   /** Writes the packages the cases push (vitest `beforeAll`). */
