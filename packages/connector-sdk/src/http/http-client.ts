@@ -141,6 +141,26 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
     return error;
   };
 
+  /** The failure of a non-2xx answer: its status decides whether it is retried, `Retry-After` how soon. */
+  const statusFailure = (what: string, response: Response, text: string): FailureInit => {
+    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), deps.now());
+    const redirect = response.status >= 300 && response.status < 400;
+    const tooLong = retryAfterMs !== undefined && retryAfterMs > deps.maxRetryAfterMs;
+    return {
+      code: `CONNECTOR_HTTP_${response.status}`,
+      message: `${what} answered ${response.status} ${response.statusText}${
+        redirect ? " (redirects are not followed)" : ""
+      }${text ? `: ${excerpt(text, redactor)}` : ""}${
+        tooLong
+          ? ` (Retry-After asks for ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.ceil(deps.maxRetryAfterMs / 1000)} s this client waits)`
+          : ""
+      }`,
+      status: response.status,
+      retryable: isRetryableStatus(response.status),
+      retryAfterMs,
+    };
+  };
+
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const method = req.method ?? "GET";
     const url = toUrl(req.url, req.searchParams);
@@ -215,21 +235,7 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
             });
           }
         }
-        const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), deps.now());
-        const tooLong = retryAfterMs !== undefined && retryAfterMs > deps.maxRetryAfterMs;
-        throw fail({
-          code: `CONNECTOR_HTTP_${response.status}`,
-          message: `${method} ${shownUrl} answered ${response.status} ${response.statusText}${
-            response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""
-          }${text ? `: ${excerpt(text, redactor)}` : ""}${
-            tooLong
-              ? ` (Retry-After asks for ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.ceil(deps.maxRetryAfterMs / 1000)} s this client waits)`
-              : ""
-          }`,
-          status: response.status,
-          retryable: isRetryableStatus(response.status),
-          retryAfterMs,
-        });
+        throw fail(statusFailure(`${method} ${shownUrl}`, response, text));
       } catch (error) {
         if (isConnectorError(error)) throw error;
         if (signal.aborted) throw aborted();
