@@ -1,6 +1,7 @@
 import { MAX_AGENTS, MIN_AGENTS } from "./agents.ts";
 import type { Random, Seed } from "./random.ts";
 import { DAY, parseDay } from "./time.ts";
+import { isTimeZone } from "./time-zone.ts";
 import type { HashMode } from "./writer.ts";
 
 /** Options of {@link generateHome}. */
@@ -32,7 +33,57 @@ export interface GenerateOptions {
   readonly preambleDays?: number;
   /** Approximate number of recorded API sessions (exec sessions are recorded whenever one runs). @default 24 */
   readonly apiSessions?: number;
+  /**
+   * Where an escalation's outcome is written: on the escalated command line only (`line`), in
+   * `approval.requested` and `approval.granted|denied|expired` records linked by `request_id` while
+   * the line keeps only `request_id` (`record`), in both with the same outcome (`both`), or one of
+   * the three drawn per escalation (`mixed`). @default "line"
+   */
+  readonly approvalRecords?: ApprovalRecords;
+  /**
+   * When a resolved escalation's command line is written: at the request, before its outcome
+   * record (`line-first`), or when the approval returns, after its outcome record
+   * (`outcome-first`), or drawn per escalation (`mixed`). @default "line-first"
+   */
+  readonly approvalOrder?: ApprovalOrder;
+  /**
+   * The timestamp of a command line written after its approval wait: the resolution instant (the
+   * chain's timestamps never go back), or the request instant (a `timestamp_regression` warning
+   * wherever other lines were written during the wait). @default "resolved"
+   */
+  readonly outcomeFirstTimestamp?: "resolved" | "requested";
+  /** Share (0–1) of timestamps written with a non-UTC offset such as `+02:00` or `-05:00`. @default 0 */
+  readonly timestampOffsets?: number;
+  /**
+   * Whether command events fall on milliseconds and timestamps carry fractions of varied width
+   * (`.1`, `.123`, `.123000`, `.123000000`, `.000`). @default false
+   */
+  readonly subsecondTimestamps?: boolean;
+  /** Share (0–1) of command events that start a burst of 2–5 events with the identical timestamp. @default 0 */
+  readonly sameSecondBursts?: number;
+  /**
+   * IANA time zone whose local day boundaries the log hits: command events at 00:00:00.000 and
+   * 23:59:59.999 around the period's start and end and each daylight-saving change in it, and
+   * escalations resolved across the start and the end. @default none
+   */
+  readonly boundaryZone?: string;
+  /**
+   * Days the log continues after `to`: traffic at the period's daily rate, then credentials that
+   * change after the period (a token rotated and one revoked, an agent created, agent and proxy
+   * certificates renewed), the home's files describing the state after them. @default 0
+   */
+  readonly afterDays?: number;
+  /** Whether agents get names that are hostile to HTML, CSV and spreadsheets (`<script>`, `=`, `,`, newlines). @default false */
+  readonly awkwardAgentNames?: boolean;
+  /** Whether some SSH command lines hold `\n`, `\r\n`, `"`, `,` and formula starts. @default false */
+  readonly awkwardCommands?: boolean;
 }
+
+/** Where an escalation's outcome is written (see {@link GenerateOptions.approvalRecords}). */
+export type ApprovalRecords = "line" | "record" | "both" | "mixed";
+
+/** When an escalated command line is written (see {@link GenerateOptions.approvalOrder}). */
+export type ApprovalOrder = "line-first" | "outcome-first" | "mixed";
 
 /** Options with every default filled in and dates resolved to epoch ms. */
 export interface ResolvedOptions {
@@ -49,6 +100,16 @@ export interface ResolvedOptions {
   readonly gzipRotated: boolean;
   readonly preambleDays: number;
   readonly apiSessions: number;
+  readonly approvalRecords: ApprovalRecords;
+  readonly approvalOrder: ApprovalOrder;
+  readonly outcomeFirstTimestamp: "resolved" | "requested";
+  readonly timestampOffsets: number;
+  readonly subsecondTimestamps: boolean;
+  readonly sameSecondBursts: number;
+  readonly boundaryZone: string | undefined;
+  readonly afterDays: number;
+  readonly awkwardAgentNames: boolean;
+  readonly awkwardCommands: boolean;
 }
 
 function misuse(message: string): never {
@@ -68,6 +129,27 @@ function integerOption(
   return v;
 }
 
+function shareOption(name: string, value: number | undefined): number {
+  const v = value ?? 0;
+  if (typeof v !== "number" || !(v >= 0 && v <= 1))
+    misuse(`Option "${name}" must be a number from 0 to 1, got ${v}`);
+  return v;
+}
+
+function choiceOption<T extends string>(name: string, value: T | undefined, choices: readonly T[]): T {
+  const v = value ?? choices[0];
+  if (v === undefined || !choices.includes(v))
+    misuse(
+      `Option "${name}" must be one of ${choices.map((c) => `"${c}"`).join(", ")}, got "${String(value)}"`,
+    );
+  return v;
+}
+
+function booleanOption(name: string, value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== "boolean") misuse(`Option "${name}" must be a boolean`);
+  return value ?? false;
+}
+
 /** Validates options and fills defaults; throws a clear error on misuse. */
 export function resolveOptions(options: GenerateOptions, random: Random): ResolvedOptions {
   if (typeof options.outDir !== "string" || options.outDir === "") misuse('Option "outDir" is required');
@@ -80,6 +162,11 @@ export function resolveOptions(options: GenerateOptions, random: Random): Resolv
   const hashMode = options.hashMode ?? "blank";
   if (hashMode !== "blank" && hashMode !== "omit")
     misuse(`Option "hashMode" must be "blank" or "omit", got "${String(hashMode)}"`);
+  const boundaryZone = options.boundaryZone;
+  if (boundaryZone !== undefined && (typeof boundaryZone !== "string" || !isTimeZone(boundaryZone)))
+    misuse(
+      `Option "boundaryZone" must be an IANA time zone such as "Europe/Berlin", got "${String(boundaryZone)}"`,
+    );
   return {
     outDir: options.outDir,
     seed,
@@ -96,5 +183,27 @@ export function resolveOptions(options: GenerateOptions, random: Random): Resolv
     gzipRotated: options.gzipRotated ?? true,
     preambleDays: integerOption("preambleDays", options.preambleDays, 14, 0, 3650),
     apiSessions: integerOption("apiSessions", options.apiSessions, 24, 0, 1_000_000),
+    approvalRecords: choiceOption("approvalRecords", options.approvalRecords, [
+      "line",
+      "record",
+      "both",
+      "mixed",
+    ] as const),
+    approvalOrder: choiceOption("approvalOrder", options.approvalOrder, [
+      "line-first",
+      "outcome-first",
+      "mixed",
+    ] as const),
+    outcomeFirstTimestamp: choiceOption("outcomeFirstTimestamp", options.outcomeFirstTimestamp, [
+      "resolved",
+      "requested",
+    ] as const),
+    timestampOffsets: shareOption("timestampOffsets", options.timestampOffsets),
+    subsecondTimestamps: booleanOption("subsecondTimestamps", options.subsecondTimestamps),
+    sameSecondBursts: shareOption("sameSecondBursts", options.sameSecondBursts),
+    boundaryZone,
+    afterDays: integerOption("afterDays", options.afterDays, 0, 0, 3650),
+    awkwardAgentNames: booleanOption("awkwardAgentNames", options.awkwardAgentNames),
+    awkwardCommands: booleanOption("awkwardCommands", options.awkwardCommands),
   };
 }
