@@ -10,7 +10,7 @@
  */
 export const AWKWARD_AGENT_NAMES: readonly string[] = [
   "<script>alert(1)<script>",
-  "+cmd|' /C calc'!A0",
+  "+cmd|' -C calc'!A0",
   "-2+3-agent",
   "@SUM(1+1)",
   " leading-space-bot",

@@ -300,7 +300,8 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
           requestedAt: time,
           resolvedAt,
           outcome: forced.outcome,
-          ...writing,
+          where: writing.where,
+          order: lineAt === time ? "line-first" : "outcome-first",
         });
       }
     }

@@ -1,6 +1,6 @@
 import type { BoundaryEscalation } from "./boundaries.ts";
 import type { Random } from "./random.ts";
-import { SECOND } from "./time.ts";
+import { DAY, SECOND } from "./time.ts";
 
 /** One command event's place in time. */
 export interface Tick {
@@ -27,8 +27,8 @@ export interface TimelineOptions {
  * Turns ascending whole-second event times into ticks, still ascending: each moved to a random
  * millisecond of its second (kept in order within the second), the boundary events and
  * escalations merged in, and some events followed by a burst that repeats their instant (the
- * burst takes the place of the events after it, so the count does not change). With no option
- * set the times pass through unchanged.
+ * burst takes the place of the events after it on the same day, so the count does not change).
+ * With no option set the times pass through unchanged.
  */
 export function* timeline(
   random: Random,
@@ -56,11 +56,14 @@ export function* timeline(
       last = s.at;
       burst = 0;
     }
-    if (burst > 0) {
+    // A burst stays within its UTC day, so it never reaches into the silent gap or past the
+    // period's last day (the lines before the end do not depend on what follows it).
+    if (burst > 0 && Math.floor(at / DAY) === Math.floor(last / DAY)) {
       burst--;
       yield { at: last, repeat: true };
       continue;
     }
+    burst = 0;
     yield { at, repeat: false };
     last = at;
     if (options.bursts > 0 && random.chance(options.bursts)) burst = random.int(1, 4);
