@@ -2,21 +2,16 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { COMMAND_EVENT_FIELDS, type GoField, lifecycleFields } from "@iddio-compliance/schema";
-import { type AfterPeriodChange, planAfterPeriod } from "./after-period.ts";
-import { AFTER_PERIOD_AGENT, buildRoster } from "./agents.ts";
-import { ApprovalPlanner, approvalRecords, type EscalationWriting, withoutOutcome } from "./approvals.ts";
-import { planBoundaries } from "./boundaries.ts";
+import type { AfterPeriodChange } from "./after-period.ts";
+import { approvalRecords, type EscalationWriting, withoutOutcome } from "./approvals.ts";
 import { writeHomeFiles } from "./home-files.ts";
-import { planLifecycle } from "./lifecycle.ts";
 import { type GenerateOptions, resolveOptions } from "./options.ts";
+import { planHome } from "./plan-home.ts";
 import { Random } from "./random.ts";
 import { apiRecording, execRecording } from "./recordings.ts";
-import { eventTimes, planAfterTraffic, planTraffic } from "./rhythm.ts";
 import { outsideGap, type Scheduled } from "./schedule.ts";
-import { DAY, HOUR, MINUTE, SECOND } from "./time.ts";
-import { timeline } from "./timeline.ts";
-import { TimestampWriter } from "./timestamps.ts";
-import { type Outcome, TrafficGenerator } from "./traffic.ts";
+import { MINUTE, SECOND } from "./time.ts";
+import type { Outcome } from "./traffic.ts";
 import { ChainWriter, type HashMode } from "./writer.ts";
 
 /** What {@link generateHome} wrote. */
@@ -112,79 +107,20 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
   const resolved = resolveOptions(options, root.fork("options"));
   await prepareDirectory(resolved.outDir);
 
-  const preambleStart = resolved.from - resolved.preambleDays * DAY;
-  const setupStart =
-    resolved.preambleDays >= 1
-      ? preambleStart + 9 * HOUR + root.fork("setup").int(0, 30) * MINUTE
-      : resolved.from - 3 * HOUR;
-  const roster = buildRoster(root.fork("roster"), resolved.agents, resolved.awkwardAgentNames);
-  const planInput = { preambleStart, from: resolved.from, end: resolved.end, events: resolved.events };
-  let plan = planTraffic(root.fork("rhythm"), planInput);
-  const boundaries =
-    resolved.boundaryZone === undefined
-      ? undefined
-      : planBoundaries(root.fork("boundaries"), {
-          zone: resolved.boundaryZone,
-          from: resolved.from,
-          end: resolved.end,
-          gap: plan.gap,
-          earliest: setupStart + 10 * MINUTE,
-        });
-  const specials = (boundaries?.instants.length ?? 0) + (boundaries?.escalations.length ?? 0);
-  if (boundaries !== undefined && specials < resolved.events) {
-    // Boundary events are part of `events`; the same fork plans the same silent gap.
-    plan = planTraffic(root.fork("rhythm"), { ...planInput, events: resolved.events - specials });
-  }
-  const placed = boundaries !== undefined && specials < resolved.events ? boundaries : undefined;
-  const lifecycle = planLifecycle(root.fork("lifecycle"), roster, {
-    setupStart,
-    from: resolved.from,
-    end: resolved.end,
-    gap: plan.gap,
-  });
-  const afterTraffic =
-    resolved.afterDays === 0
-      ? undefined
-      : planAfterTraffic(root.fork("after-rhythm"), plan, resolved.from, resolved.end, resolved.afterDays);
-  const after =
-    resolved.afterDays === 0
-      ? undefined
-      : planAfterPeriod(root.fork("after-period"), {
-          start: Math.max(resolved.end, boundaries?.end ?? resolved.end),
-          end: resolved.end + resolved.afterDays * DAY,
-          credentials: lifecycle.credentials,
-          policy: lifecycle.policy.final,
-          roster,
-        });
-  const traffic = new TrafficGenerator(
-    root.fork("traffic"),
-    after === undefined ? roster : { ...roster, agents: [...roster.agents, AFTER_PERIOD_AGENT] },
-    {
-      apiSessionRate: Math.min(1, (resolved.apiSessions * 1.6) / resolved.events),
-      awkwardCommands: resolved.awkwardCommands,
-    },
-  );
-  const recordingRandom = root.fork("recordings");
-  const stamps = new TimestampWriter(root.fork("timestamps"), {
-    offsetShare: resolved.timestampOffsets,
-    varyFraction: resolved.subsecondTimestamps,
-  });
-  const approvals = new ApprovalPlanner(
-    root.fork("approvals"),
-    resolved.approvalRecords,
-    resolved.approvalOrder,
-  );
-  const times = concat(
-    eventTimes(root.fork("times"), plan),
-    afterTraffic === undefined ? [] : eventTimes(root.fork("after-times"), afterTraffic),
-  );
-  const ticks = timeline(root.fork("timeline"), times, {
-    subsecond: resolved.subsecondTimestamps,
-    bursts: resolved.sameSecondBursts,
-    instants: placed?.instants ?? [],
-    escalations: placed?.escalations ?? [],
-  });
-  const totalCommands = resolved.events + (afterTraffic?.counts.reduce((a, b) => a + b, 0) ?? 0);
+  const {
+    plan,
+    boundaries,
+    placed,
+    lifecycle,
+    after,
+    scheduled,
+    ticks,
+    totalCommands,
+    traffic,
+    recordingRandom,
+    stamps,
+    approvals,
+  } = planHome(root, resolved);
 
   const writer = await ChainWriter.open({
     dir: resolved.outDir,
@@ -200,7 +136,6 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
   let missingRecording: string | undefined;
   const pending: Pending[] = [];
   let next = 0;
-  const scheduled = after === undefined ? lifecycle.scheduled : merge(lifecycle.scheduled, after.scheduled);
   const rotateBefore = resolved.liveEvents === undefined ? -1 : totalCommands - resolved.liveEvents;
   let liveRotated = false;
   const truth: BoundaryEscalationTruth[] = [];
@@ -379,18 +314,4 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
     boundaryEscalations: truth,
     afterPeriod: after === undefined ? undefined : { createdAgent: after.created, changes: after.changes },
   };
-}
-
-/** The items of `a`, then those of `b`. */
-function* concat<T>(a: Iterable<T>, b: Iterable<T>): Generator<T> {
-  yield* a;
-  yield* b;
-}
-
-/** Two time-ordered schedules as one (on a tie, `a` first). */
-function merge(a: readonly Scheduled[], b: readonly Scheduled[]): Scheduled[] {
-  return [...a, ...b]
-    .map((s, index) => ({ s, index }))
-    .sort((x, y) => x.s.at - y.s.at || x.index - y.index)
-    .map(({ s }) => s);
 }

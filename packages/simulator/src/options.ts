@@ -14,7 +14,10 @@ export interface GenerateOptions {
   readonly from?: string | Date;
   /** Last day of the main traffic period, inclusive. @default "2026-03-31" */
   readonly to?: string | Date;
-  /** Number of command events over the preamble and the period (lifecycle records come on top). @default 10000 */
+  /**
+   * Number of command events over the preamble and the period, boundary events included
+   * (lifecycle records and `afterDays` traffic come on top). @default 10000
+   */
   readonly events?: number;
   /** Number of agents, from 5 to 20. @default chosen by the seed, 8 to 14 */
   readonly agents?: number;
@@ -42,8 +45,10 @@ export interface GenerateOptions {
   readonly approvalRecords?: ApprovalRecords;
   /**
    * When a resolved escalation's command line is written: at the request, before its outcome
-   * record (`line-first`), or when the approval returns, after its outcome record
-   * (`outcome-first`), or drawn per escalation (`mixed`). @default "line-first"
+   * record (`line-first`), or when the approval returns, just after its outcome record
+   * (`outcome-first`; with `approvalRecords: "line"` the line is only written later), or drawn
+   * half and half per escalation (`mixed`); an unresolved escalation's line is always written at
+   * the request. @default "line-first"
    */
   readonly approvalOrder?: ApprovalOrder;
   /**
@@ -62,15 +67,21 @@ export interface GenerateOptions {
   /** Share (0–1) of command events that start a burst of 2–5 events with the identical timestamp. @default 0 */
   readonly sameSecondBursts?: number;
   /**
-   * IANA time zone whose local day boundaries the log hits: command events at 00:00:00.000 and
-   * 23:59:59.999 around the period's start and end and each daylight-saving change in it, and
-   * escalations resolved across the start and the end. @default none
+   * IANA time zone whose local day boundaries the log hits (`result.period` says where they are):
+   * command events at 23:59:59.999 and 00:00:00.000 local around the period's start, its end and
+   * each day of it that is not 24 hours long; a granted and a denied escalation requested before
+   * the start and resolved after it; a granted and an expired one requested before the end and
+   * resolved after it, and one never resolved (`result.boundaryEscalations`). @default none
    */
   readonly boundaryZone?: string;
   /**
-   * Days the log continues after `to`: traffic at the period's daily rate, then credentials that
-   * change after the period (a token rotated and one revoked, an agent created, agent and proxy
-   * certificates renewed), the home's files describing the state after them. @default 0
+   * Days the log continues after `to`: traffic at the period's daily rate and changes a past
+   * period's evidence must not show (`result.afterPeriod`: the never-rotated token rotated one
+   * second after the period, an agent created with its token, certificate and rules, the expiring
+   * agent certificate and the proxy's renewed, another agent removed with its token and
+   * certificate revoked), the home's files describing the state after them. Every line before the
+   * UTC midnight after `to` stays the same as without it (with `liveEvents`, the file split may
+   * differ). @default 0
    */
   readonly afterDays?: number;
   /** Whether agents get names that are hostile to HTML, CSV and spreadsheets (`<script>`, `=`, `,`, newlines). @default false */

@@ -44,9 +44,9 @@ function offsetMs(offset: string): number {
 
 /**
  * Writes RFC 3339 timestamps for instants in epoch ms. By default exactly as iddio's example
- * (`2026-02-08T10:15:30Z`, whole seconds); a sub-second instant gets its milliseconds (`.999Z`).
- * With a style, each timestamp is drawn: some carry a non-UTC offset
- * (`2026-02-08T12:15:30+02:00`), some a fraction of another width; the instant never changes.
+ * (`2026-02-08T10:15:30Z`, whole seconds), a sub-second instant with its milliseconds
+ * (`2026-02-28T23:59:59.999Z`). With a style, each timestamp is drawn: some carry a non-UTC offset
+ * (`2026-02-08T12:15:30+02:00`), and fractions vary in width; the instant never changes.
  */
 export class TimestampWriter {
   readonly #random: Random;
