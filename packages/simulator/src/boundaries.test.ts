@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { generateHome } from "./generate-home.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type GenerateResult, generateHome } from "./generate-home.ts";
 import type { GenerateOptions } from "./options.ts";
 import { readRecords } from "./test-support/chain.ts";
 import { instantOf, useScratch } from "./test-support/scratch.ts";
@@ -48,10 +48,14 @@ describe("boundaryZone", () => {
     boundaryZone: "America/New_York",
     approvalRecords: "record",
   };
+  let home = "";
+  let result: GenerateResult;
+  beforeAll(async () => {
+    home = dir();
+    result = await generateHome({ ...options, outDir: home });
+  });
 
-  it("places command events at 23:59:59.999 and 00:00:00.000 local around the period and its daylight-saving change", async () => {
-    const home = dir();
-    const result = await generateHome({ ...options, outDir: home });
+  it("places command events at 23:59:59.999 and 00:00:00.000 local around the period and its daylight-saving change", () => {
     const expected = [
       "2026-03-01T04:59:59.999Z",
       "2026-03-01T05:00:00.000Z", // 2026-03-01 00:00 EST: the period starts
@@ -78,9 +82,7 @@ describe("boundaryZone", () => {
     expect(result.commandEvents).toBe(options.events);
   });
 
-  it("requests escalations before the start that resolve inside the period, and before the end that resolve after it or never", async () => {
-    const home = dir();
-    const result = await generateHome({ ...options, outDir: home });
+  it("requests escalations before the start that resolve inside the period, and before the end that resolve after it or never", () => {
     const { start, end } = result.period;
     const records = readRecords(home);
     const requested = new Map<string, number>();

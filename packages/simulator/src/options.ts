@@ -79,9 +79,9 @@ export interface GenerateOptions {
    * period's evidence must not show (`result.afterPeriod`: the never-rotated token rotated one
    * second after the period, an agent created with its token, certificate and rules, the expiring
    * agent certificate and the proxy's renewed, another agent removed with its token and
-   * certificate revoked), the home's files describing the state after them. Every line before the
-   * UTC midnight after `to` stays the same as without it (with `liveEvents`, the file split may
-   * differ). @default 0
+   * certificate revoked), the home's files describing the state after them. It starts once the
+   * period has ended in UTC and in `boundaryZone`; every line before that stays the same as
+   * without it (with `liveEvents`, the file split may differ). @default 0
    */
   readonly afterDays?: number;
   /** Whether agents get names that are hostile to HTML, CSV and spreadsheets (`<script>`, `=`, `,`, newlines). @default false */

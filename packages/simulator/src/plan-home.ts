@@ -73,20 +73,26 @@ export function planHome(root: Random, resolved: ResolvedOptions): HomePlan {
     resolved.afterDays === 0
       ? undefined
       : planAfterTraffic(root.fork("after-rhythm"), plan, resolved.from, resolved.end, resolved.afterDays);
+  // What follows the period starts once it has ended in UTC and in the boundary zone, so that
+  // every line before that is the same with or without `afterDays`.
+  const afterStart = Math.max(resolved.end, boundaries?.end ?? resolved.end);
   const after =
     resolved.afterDays === 0
       ? undefined
       : planAfterPeriod(root.fork("after-period"), {
-          start: Math.max(resolved.end, boundaries?.end ?? resolved.end),
+          start: afterStart,
           end: resolved.end + resolved.afterDays * DAY,
           credentials: lifecycle.credentials,
           policy: lifecycle.policy.final,
           roster,
         });
-  const times = concat(
-    eventTimes(root.fork("times"), plan),
-    afterTraffic === undefined ? [] : eventTimes(root.fork("after-times"), afterTraffic),
-  );
+  const afterTimes = function* () {
+    if (afterTraffic === undefined) return;
+    for (const t of eventTimes(root.fork("after-times"), afterTraffic)) if (t >= afterStart) yield t;
+  };
+  let afterCount = 0;
+  for (const _ of afterTimes()) afterCount++;
+  const times = concat(eventTimes(root.fork("times"), plan), afterTimes());
   return {
     plan,
     boundaries,
@@ -100,7 +106,7 @@ export function planHome(root: Random, resolved: ResolvedOptions): HomePlan {
       instants: placed?.instants ?? [],
       escalations: placed?.escalations ?? [],
     }),
-    totalCommands: resolved.events + (afterTraffic?.counts.reduce((a, b) => a + b, 0) ?? 0),
+    totalCommands: resolved.events + afterCount,
     traffic: new TrafficGenerator(
       root.fork("traffic"),
       after === undefined ? roster : { ...roster, agents: [...roster.agents, AFTER_PERIOD_AGENT] },
