@@ -45,7 +45,9 @@ export const policyChangeSchema = z.object({
 export const approvalItemSchema = z.object({
   timestamp: timestamp
     .nullable()
-    .describe("When the escalated request was made (UTC); `null` when the log does not hold it."),
+    .describe(
+      "When the escalated request was made (its command event's timestamp, UTC); `null` when the log does not hold it.",
+    ),
   decided_at: timestamp.describe(
     "When the outcome was decided (UTC): the `approval.*` record's timestamp, or the request's timestamp plus its `approval_wait_ms` for an outcome on the command line.",
   ),

@@ -83,8 +83,12 @@ export const reasonSchema = z
 
 /** Fields every criterion file starts with (DESIGN §5). */
 export const criterionHeader = {
-  criterion: z.string().describe("The SOC 2 Trust Services Criterion this file evidences, e.g. `CC6.1`."),
-  title: z.string().describe("The criterion's title, e.g. `Logical access security`."),
+  criterion: z
+    .string()
+    .describe(
+      "The SOC 2 Trust Services Criterion this file evidences: `CC6.1`, `CC6.2`, `CC6.3` or `CC7.2`.",
+    ),
+  title: z.string().describe("The criterion's title in words."),
   period: periodSchema,
   status: criterionStatus,
   evidence_strength: evidenceStrength,
