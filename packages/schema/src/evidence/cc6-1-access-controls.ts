@@ -52,7 +52,29 @@ export const policySnapshotSchema = z.object({
     .describe("Timestamp of the `policy.changed` record (UTC); `null` for `policy.yaml`."),
   snapshot: z
     .unknown()
-    .describe("The policy document itself, as a JSON object (`default`, `agents.<name>.rules[]`, …)."),
+    .describe(
+      'The policy document itself, as a JSON object (`default`, `agents.<name>.rules[]`, …), copied at most `snapshot_truncated.max_depth` levels deep and about `max_bytes` of text; values beyond are `"[truncated]"`.',
+    ),
+  snapshot_truncated: z
+    .object({
+      reason: z
+        .enum(["depth", "size"])
+        .describe(
+          "The bound hit first: `depth`, an object or array nested deeper than `max_depth`; `size`, the copy reached about `max_bytes` of text.",
+        ),
+      max_depth: z
+        .int()
+        .describe('Levels of nesting copied; deeper objects and arrays are replaced by `"[truncated]"`.'),
+      max_bytes: z
+        .int()
+        .describe(
+          'Approximate size in bytes of snapshot text copied; the values after it are replaced by `"[truncated]"`.',
+        ),
+    })
+    .nullable()
+    .describe(
+      "How `snapshot` was cut to fit into evidence (reason `policy_snapshot_truncated`; `sha256` still identifies the whole policy); `null` when it is whole.",
+    ),
 });
 
 export const policyChangeRefSchema = z.object({
