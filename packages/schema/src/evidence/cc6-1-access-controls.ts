@@ -53,7 +53,7 @@ export const policySnapshotSchema = z.object({
   snapshot: z
     .unknown()
     .describe(
-      'The policy document itself, as a JSON object (`default`, `agents.<name>.rules[]`, …), copied at most `snapshot_truncated.max_depth` levels deep and about `max_bytes` of text; values beyond are `"[truncated]"`.',
+      'The policy document itself, as a JSON object (`default`, `agents.<name>.rules[]`, …), copied at most 32 levels deep and about 1 MiB of text; values beyond are `"[truncated]"` (see `snapshot_truncated`).',
     ),
   snapshot_truncated: z
     .object({
