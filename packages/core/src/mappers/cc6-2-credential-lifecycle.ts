@@ -251,8 +251,10 @@ export class CredentialLifecycleMapper implements Mapper {
     });
 
     // tls.crt is today's certificate: it stands for the period's end only if it existed by then.
+    // A certificate both tls.crt and a record describe is the record's, as for agents.
     const proxyFile =
       inputs.proxyCert &&
+      inputs.proxyCert.fingerprint !== this.#proxyLatest?.fingerprint &&
       this.#existedByEnd(
         "proxy",
         inputs.proxyCert.fingerprint,
