@@ -95,4 +95,30 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
     assert.deepEqual(await neighbour.list(), ["2025-01-01_2025-03-31"]);
     assert.equal((await neighbour.check("2025-01-01_2025-03-31")).state, "complete");
   },
+  "keeps a package's owner record beside it, out of listings, and deletes it with the package": async (
+    b,
+    work,
+  ) => {
+    const storage = b.make("owner");
+    const key = "2026-04-01_2026-04-30";
+    assert.equal(await storage.owner(key), null);
+    await storage.put(key, await buildPackage(work, "2026-04-01", "2026-04-30"));
+    const first = {
+      version: 1,
+      replica: "replica-a",
+      host: "host-a",
+      claimed_at: "2026-05-01T00:00:00.000Z",
+    } as const;
+    await storage.setOwner(key, first);
+    assert.deepEqual(await storage.owner(key), first);
+    assert.deepEqual(await storage.list(), [key]);
+    assert.equal((await storage.check(key)).state, "complete");
+    const second = { ...first, replica: "replica-b", host: "host-b" };
+    await storage.setOwner(key, second);
+    assert.deepEqual(await storage.owner(key), second);
+    await storage.delete(key);
+    assert.equal(await storage.owner(key), null);
+    assert.deepEqual(await storage.list(), []);
+    await assert.rejects(storage.owner("../escape"), { code: "STORAGE_FAILED" });
+  },
 };
