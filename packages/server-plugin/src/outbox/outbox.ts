@@ -328,6 +328,10 @@ export class Outbox {
       attempts: delivered.attempts,
     });
     await o.onDelivered?.(delivered);
+    o.logger.debug("outbox: delivery recorded in the ledger", {
+      package: entry.package,
+      connector: entry.connector,
+    });
     await this.#removePending(name);
   }
 
