@@ -49,7 +49,7 @@ async function crashAndRestart(point: PushKillPoint) {
   const exit = await runChild(configPath, dir, point);
   const notKilled = await exists(join(dir, "not-killed"));
 
-  const clock = new ManualClock("then" in at ? at.then : at.start);
+  const clock = new ManualClock(at.later ?? at.start);
   const restarted = await startPlugin(config, {
     clock,
     exporter: testExporter(),

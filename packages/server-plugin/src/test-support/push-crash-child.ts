@@ -41,8 +41,8 @@ const sidecar = await startSidecar({
   ],
 });
 await sidecar.plugin.whenIdle();
-if (at.then) {
-  clock.set(at.then);
+if (at.later) {
+  clock.set(at.later);
   await sidecar.plugin.whenIdle();
 }
 await writeFile(join(work, "not-killed"), point);

@@ -7,7 +7,7 @@ export interface KillPointSpec {
   /** The clock when the sidecar starts. */
   start: string;
   /** Where the clock is moved once the start is idle (to reach stalls and retention). */
-  then?: string;
+  later?: string;
 }
 
 /**
@@ -15,7 +15,7 @@ export interface KillPointSpec {
  * order they happen: each write (storage, owner record, ledger, outbox files) has a kill point just
  * before the next one.
  */
-export const PUSH_KILL_POINTS = {
+const points = {
   "export-stored": { log: "export: package stored", start: "2026-02-15T00:00:00Z" },
   "export-owned": { log: "export: package owned by this replica", start: "2026-02-15T00:00:00Z" },
   "export-recorded": { log: "export completed", start: "2026-02-15T00:00:00Z" },
@@ -28,15 +28,17 @@ export const PUSH_KILL_POINTS = {
     log: "outbox: push stalled",
     failing: true,
     start: "2026-02-15T00:00:00Z",
-    then: "2026-02-16T01:00:00Z",
+    later: "2026-02-16T01:00:00Z",
   },
   "abandon-recorded": {
     log: "outbox: push abandoned",
     failing: true,
     start: "2026-02-15T00:00:00Z",
-    then: "2026-04-15T00:00:00Z",
+    later: "2026-04-15T00:00:00Z",
   },
 } satisfies Record<string, KillPointSpec>;
 
 /** The name of a kill point. */
-export type PushKillPoint = keyof typeof PUSH_KILL_POINTS;
+export type PushKillPoint = keyof typeof points;
+
+export const PUSH_KILL_POINTS: Readonly<Record<PushKillPoint, KillPointSpec>> = points;
