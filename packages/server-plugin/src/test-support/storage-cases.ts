@@ -45,6 +45,8 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
     const storage = b.make("marker");
     const key = "2026-02-01_2026-02-28";
     const dir = await buildPackage(work, "2026-02-01", "2026-02-28");
+    // An upload interrupted before its summary: several files, none of them summary.json.
+    await b.writeRaw("marker", key, "cc6.2-credential-lifecycle.json", Buffer.from("{}"));
     await b.writeRaw("marker", key, "cc6.1-access-controls.json", Buffer.from("{}"));
     assert.deepEqual(await storage.check(key), { state: "incomplete", reason: "no summary.json" });
     await b.writeRaw("marker", key, "summary.json", await readFile(join(dir, "summary.json")));
