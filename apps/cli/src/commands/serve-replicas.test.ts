@@ -139,11 +139,11 @@ describePostgres("serve replicas sharing one PostgreSQL and one storage", (datab
     return ids
       .map((id) => {
         const d = receiver.deliveries().find((x) => x.id === id);
-        const summary = (
-          d?.payload.data as {
-            summary?: { period: { from: string; to: string }; source: { org_id: string } };
-          }
-        ).summary;
+        // The receiver's payload type names only what it checks; the summary rides along.
+        const data = d?.payload.data as
+          | { summary?: { period: { from: string; to: string }; source: { org_id: string } } }
+          | undefined;
+        const summary = data?.summary;
         return summary
           ? `${summary.source.org_id}/${summary.period.from}_${summary.period.to}`
           : `unknown ${id}`;
