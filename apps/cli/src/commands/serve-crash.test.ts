@@ -339,6 +339,9 @@ async function expectDeliveredExactlyOnce(w: World): Promise<void> {
     summaries.set(key, sha256(await readFile(join(dir, "summary.json"))));
   }
 
+  // Nothing a killed run left behind outlives the next start: staging (spools, S3 copies) is empty.
+  expect(await readdir(join(w.state, "staging"))).toEqual([]);
+
   // The ledger verifies, agrees with the outbox, and records each step once.
   expect(await ledgerOutboxDisagreements(w.state)).toEqual([]);
   const records = await verifiedLedger(w.state);

@@ -32,7 +32,7 @@ async function metric(url: string, name: string): Promise<number | undefined> {
 }
 
 describe("serve shutting down while a push hangs", () => {
-  it("counts the hanging push as pending, exits on SIGTERM after the drain timeout, and delivers it once after a restart", async () => {
+  it("counts the hanging push as pending, exits on SIGTERM after the drain timeout (or at a second SIGTERM), and delivers it once after a restart", async () => {
     dir = await mkdtemp(join(tmpdir(), "serve-shutdown-"));
     const home = join(dir, "home");
     await generateHome({
@@ -45,18 +45,20 @@ describe("serve shutting down while a push hangs", () => {
     });
     receiver = await startFakeReceiver();
     const configPath = join(dir, "server.yaml");
-    await writeFile(
-      configPath,
-      `compliance:
+    const writeConfig = (drainSeconds: number) =>
+      writeFile(
+        configPath,
+        `compliance:
   source: { audit_log: ${home} }
   state_dir: ${join(dir, "state")}
   listen: 127.0.0.1:0
-  drain_timeout_seconds: 1
+  drain_timeout_seconds: ${drainSeconds}
   auto_export: { enabled: true, backfill_from: "${FROM}", storage: "${pathToFileURL(join(dir, "store")).href}/" }
   connectors:
     - { type: webhook, url: "\${WEBHOOK_URL}", secret: \${WEBHOOK_SECRET} }
 `,
-    );
+      );
+    await writeConfig(1);
     const env = { WEBHOOK_URL: receiver.endpoint, WEBHOOK_SECRET: receiver.secrets[0] ?? "" };
     // The receiver takes the request and never answers: the push hangs.
     receiver.inject({ method: "POST", hang: true });
@@ -79,6 +81,25 @@ describe("serve shutting down while a push hangs", () => {
       "utf8",
     );
     expect(JSON.parse(pending)).toMatchObject({ package: `${FROM}_${TO}`, connector: "webhook" });
+
+    // With a drain far longer than the test, a second SIGTERM is what ends the wait.
+    await writeConfig(3600);
+    receiver.inject({ method: "POST", hang: true });
+    const impatient = new ServeProcess(configPath, env);
+    running.push(impatient);
+    const hangingAgain = await poll(
+      () =>
+        receiver.requests().filter((r) => r.faulted && r.status === undefined).length === 2
+          ? true
+          : undefined,
+      120_000,
+    );
+    expect(hangingAgain, impatient.text()).toBe(true);
+    impatient.child.kill("SIGTERM");
+    expect(await impatient.waitFor((l) => l.msg === "sidecar: closing")).toBeDefined();
+    impatient.child.kill("SIGTERM");
+    expect(await impatient.exited).toBe(0);
+    expect(impatient.lines.map((l) => l.msg)).toContain("sidecar: second signal; aborting work in flight");
 
     receiver.clearFaults();
     const second = new ServeProcess(configPath, env);
