@@ -25,22 +25,9 @@ import {
 } from "../../../../packages/server-plugin/src/test-support/ledger-outbox-agreement.ts";
 import { startS3Server } from "../../../../packages/server-plugin/src/test-support/s3-server.ts";
 import { type HangingProxy, startHangingProxy } from "../test-support/hanging-proxy.ts";
+import { isoDate, lastMonths } from "../test-support/last-months.ts";
 import { runCli } from "../test-support/run-cli.ts";
 import { poll, type ServeLogLine, ServeProcess } from "../test-support/serve-process.ts";
-
-const DAY_MS = 86_400_000;
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** The last `n` whole calendar months (UTC) before the current one, oldest first: the catch-up `serve` owes. */
-function lastMonths(n: number): Array<{ from: string; to: string }> {
-  const now = new Date();
-  return Array.from({ length: n }, (_, i) => {
-    const back = n - i;
-    const from = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1);
-    const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back + 1, 1);
-    return { from: isoDate(from), to: isoDate(next - DAY_MS) };
-  });
-}
 
 const PERIODS = lastMonths(3);
 const KEYS = PERIODS.map((p) => `${p.from}_${p.to}`);

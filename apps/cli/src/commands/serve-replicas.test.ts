@@ -19,17 +19,11 @@ import {
   type TestSchema,
 } from "../../../../packages/source-postgres/src/test-support/postgres-test-db.ts";
 import { simulateOrg } from "../../../../packages/source-postgres/src/test-support/simulator-lines.ts";
+import { isoDate, lastMonths } from "../test-support/last-months.ts";
 import { poll, ServeProcess } from "../test-support/serve-process.ts";
 
-const DAY_MS = 86_400_000;
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const now = new Date();
 /** The two whole months (UTC) before the current one: what a fresh replica owes with backfill. */
-const PERIODS = [2, 1].map((back) => {
-  const from = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back, 1);
-  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - back + 1, 1);
-  return `${isoDate(from)}_${isoDate(next - DAY_MS)}`;
-});
+const PERIODS = lastMonths(2).map((p) => `${p.from}_${p.to}`);
 const ORGS = ["acme", "globex"];
 const PACKAGES = ORGS.flatMap((org) => PERIODS.map((period) => `${org}/${period}`));
 

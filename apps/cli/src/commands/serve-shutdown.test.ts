@@ -8,13 +8,10 @@ import {
   type FakeReceiver,
   startFakeReceiver,
 } from "../../../../packages/connectors/webhook/src/test-support/fake-webhook-receiver.ts";
+import { isoDate, lastMonths } from "../test-support/last-months.ts";
 import { poll, ServeProcess } from "../test-support/serve-process.ts";
 
-const DAY_MS = 86_400_000;
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const now = new Date();
-const FROM = isoDate(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-const TO = isoDate(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) - DAY_MS);
+const [{ from: FROM, to: TO }] = lastMonths(1) as [{ from: string; to: string }];
 
 let dir: string;
 let receiver: FakeReceiver;
