@@ -5,7 +5,12 @@ export { verifyAuditLog } from "./chain/verify-audit-log.ts";
 export type { Env } from "./config/interpolate-env.ts";
 export { interpolateEnv, shieldEnvReferences } from "./config/interpolate-env.ts";
 export type { ServerConfig, ServerConfigOptions } from "./config/load-server-config.ts";
-export { loadServerConfig, parseServerConfig } from "./config/load-server-config.ts";
+export {
+  loadServerConfig,
+  parseServerConfig,
+  parseServerConfigObject,
+  readServerConfigFile,
+} from "./config/load-server-config.ts";
 export type { ServerConfigErrorCode } from "./config/server-config-error.ts";
 export { isServerConfigError, ServerConfigError } from "./config/server-config-error.ts";
 export type { ComplianceErrorCode } from "./errors/compliance-error.ts";

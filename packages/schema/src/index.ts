@@ -1,10 +1,20 @@
-export type { ComplianceConfig, S3StorageConfig } from "./config/compliance-config.ts";
+export type { ComplianceConfig, ConfigIssue, S3StorageConfig } from "./config/compliance-config.ts";
 export {
   CRITERION_KEYS,
   complianceConfigSchema,
   connectorConfigSchema,
+  parseComplianceConfig,
   s3StorageConfigSchema,
 } from "./config/compliance-config.ts";
+export type { StorageLocation } from "./config/config-rules.ts";
+export {
+  BUILT_IN_CONNECTORS,
+  connectorTypeProblem,
+  isOrgId,
+  isTimeZone,
+  ORG_ID_RULE,
+  parseStorageLocation,
+} from "./config/config-rules.ts";
 export { formatKeyPath } from "./config/key-path.ts";
 export type { IddioComplianceErrorOptions } from "./errors/iddio-compliance-error.ts";
 export {

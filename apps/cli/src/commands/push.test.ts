@@ -220,25 +220,38 @@ describe("iddio-compliance push", () => {
     expect(stderr).not.toContain(env.VANTA_CLIENT_SECRET);
   });
 
-  it("exits 2 with a clear message for a type that is neither built in nor an importable connector package", async () => {
+  it("exits 2 naming the package, where it looked and how to install it, for a connector that is not installed", async () => {
     await writeFile(
       join(dir, "custom.yaml"),
-      'compliance:\n  connectors:\n    - { type: "@acme/no-such-connector" }\n    - { type: "node:path" }\n',
+      'compliance:\n  connectors:\n    - { type: "@acme/no-such-connector" }\n',
     );
     const missing = await runPush([pkgDir, "--config", "custom.yaml"], env, dir);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(
-      'compliance.connectors[0].type: "@acme/no-such-connector" is not a built-in connector (vanta, drata, webhook) and could not be imported',
+      'compliance.connectors[0].type: connector package "@acme/no-such-connector" is not installed (looked in',
     );
-    const notDefined = await runPush(
-      [pkgDir, "--config", "custom.yaml", "--connector", "node:path"],
-      env,
-      dir,
-    );
-    expect(notDefined.code).toBe(2);
-    expect(notDefined.stderr).toContain(
-      'package "node:path" has no default export made with defineConnector',
-    );
+    expect(missing.stderr).toContain(join(dir, "node_modules"));
+    expect(missing.stderr).toContain("npm install @acme/no-such-connector");
+  });
+
+  it("refuses a connector type that is a URL, a data: specifier or a builtin module before importing anything, even for a dry run", async () => {
+    const marker = "__iddioPushPwned";
+    for (const type of [
+      `data:text/javascript,globalThis.${marker}=1`,
+      "node:path",
+      "https://evil.example/c.js",
+      "./c.js",
+    ]) {
+      await writeFile(
+        join(dir, "evil.yaml"),
+        `compliance:\n  connectors:\n    - { type: ${JSON.stringify(type)} }\n`,
+      );
+      const r = await runPush([pkgDir, "--config", "evil.yaml", "--dry-run"], env, dir);
+      expect(r.code, type).toBe(2);
+      expect(r.stderr).toContain("compliance.connectors[0].type:");
+      expect(r.stderr).toContain("nor an npm package name");
+    }
+    expect((globalThis as Record<string, unknown>)[marker]).toBeUndefined();
   });
 
   it("exits 2 naming the file and sends nothing when the package does not match its manifest", async () => {

@@ -1,13 +1,11 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { drata } from "@iddio-compliance/connector-drata";
 import {
   type Connector,
-  type ConnectorDefinition,
   collectSecrets,
   createRedactor,
   createStderrLogger,
   type EvidencePackage,
-  isConnectorDefinition,
   isConnectorError,
   type Logger,
   loadEvidencePackage,
@@ -15,8 +13,9 @@ import {
 } from "@iddio-compliance/connector-sdk";
 import { vanta } from "@iddio-compliance/connector-vanta";
 import { webhook } from "@iddio-compliance/connector-webhook";
-import { isServerConfigError, loadServerConfig } from "@iddio-compliance/core";
+import { loadServerConfig } from "@iddio-compliance/core";
 import { IddioComplianceError } from "@iddio-compliance/schema";
+import { resolveConnectors } from "@iddio-compliance/server-plugin";
 import type { CliIo, Command } from "../cli-io.ts";
 import { parseFlags } from "../parse-flags.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
@@ -34,38 +33,18 @@ Options:
   --dry-run          print what would be sent to each connector, without any network access
 
 Output: one line per connector and file: connector, file, status, remote id (and link).
-Built-in connector types: vanta, drata, webhook; any other type is imported as a package whose
-default export is a connector made with defineConnector.
+Built-in connector types: vanta, drata, webhook. Any other type is an npm package name whose
+default export is a connector made with defineConnector, installed beside the config file (or in
+the working directory); URLs, data:/file: specifiers and paths are refused.
 
 Exit codes: 0 every push succeeded; 1 a push failed; 2 usage, config or package error.
 `;
-
-const BUILT_IN: Record<string, ConnectorDefinition> = { vanta, drata, webhook };
 
 /** A problem with the config or the package: exit 2. */
 class InputError extends IddioComplianceError {
   constructor(message: string) {
     super("INPUT_INVALID", message);
   }
-}
-
-async function resolveDefinition(type: string, keyPath: string): Promise<ConnectorDefinition> {
-  const builtIn = BUILT_IN[type];
-  if (builtIn) return builtIn;
-  let module: { default?: unknown };
-  try {
-    module = (await import(type)) as { default?: unknown };
-  } catch (error) {
-    throw new InputError(
-      `${keyPath}.type: "${type}" is not a built-in connector (${Object.keys(BUILT_IN).join(", ")}) and could not be imported as a package: ${(error as Error).message.split("\n")[0]}`,
-    );
-  }
-  if (!isConnectorDefinition(module.default)) {
-    throw new InputError(
-      `${keyPath}.type: package "${type}" has no default export made with defineConnector from @iddio-compliance/connector-sdk`,
-    );
-  }
-  return module.default;
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
@@ -87,13 +66,11 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError("missing required flag --config");
   const configFile = values.config;
 
-  let compliance: Awaited<ReturnType<typeof loadServerConfig>>["compliance"];
-  try {
-    ({ compliance } = await loadServerConfig(resolve(io.cwd, configFile), { env: io.env, file: configFile }));
-  } catch (error) {
-    if (isServerConfigError(error)) throw new InputError(error.message);
-    throw error;
-  }
+  // The one config pipeline (shared with serve and the plugin): strict, errors name file and key.
+  const { compliance } = await loadServerConfig(resolve(io.cwd, configFile), {
+    env: io.env,
+    file: configFile,
+  });
   const entries = compliance.connectors.map((entry, index) => ({
     entry,
     keyPath: `compliance.connectors[${index}]`,
@@ -111,25 +88,28 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     );
   }
 
-  let pkg: EvidencePackage;
-  try {
-    pkg = await loadEvidencePackage(resolve(io.cwd, positionals[0] as string));
-  } catch (error) {
-    if (isConnectorError(error)) throw new InputError(error.message);
-    throw error;
-  }
+  const pkg: EvidencePackage = await loadEvidencePackage(resolve(io.cwd, positionals[0] as string));
 
   const logger: Logger = /iddio-compliance|\*/.test(io.env.DEBUG ?? "")
     ? createStderrLogger(io.stderr)
     : silentLogger;
+  // The one connector loader (shared with serve and the plugin): built-ins, then packages from
+  // the config file's folder and the working directory, then the CLI's own dependencies.
+  const resolved = await resolveConnectors(
+    selected.map(({ entry }) => ({ type: entry.type, name: entry.name ?? entry.type, config: entry })),
+    {
+      builtIns: { vanta, drata, webhook },
+      from: [dirname(resolve(io.cwd, configFile)), io.cwd],
+      importFallback: (name) => import(name),
+    },
+  );
   const connectors: Connector[] = [];
-  for (const { entry, keyPath } of selected) {
-    const definition = await resolveDefinition(entry.type, keyPath);
+  for (const [i, { definition, entry }] of resolved.entries()) {
     try {
-      connectors.push(definition.create(entry, { logger }));
+      connectors.push(definition.create(entry.config, { logger }));
     } catch (error) {
       if (isConnectorError(error))
-        throw new InputError(`${configFile}: ${keyPath}: ${redactor.redact(error.message)}`);
+        throw new InputError(`${configFile}: ${selected[i]?.keyPath}: ${redactor.redact(error.message)}`);
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { drata } from "@iddio-compliance/connector-drata";
 import { vanta } from "@iddio-compliance/connector-vanta";
 import { webhook } from "@iddio-compliance/connector-webhook";
@@ -64,7 +64,11 @@ export const serveCommand: Command = async (argv, io) => {
       configPath,
       env: io.env,
       logger,
-      connectors: connectorFactory({ vanta, drata, webhook }),
+      connectors: connectorFactory({
+        builtIns: { vanta, drata, webhook },
+        from: [dirname(configPath), io.cwd],
+        importFallback: (name) => import(name),
+      }),
       ...(values.listen ? { listen: values.listen } : {}),
     });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { type ComplianceConfig, complianceConfigSchema, formatKeyPath } from "@iddio-compliance/schema";
+import { type ComplianceConfig, parseComplianceConfig } from "@iddio-compliance/schema";
 import { LineCounter, parseDocument } from "yaml";
 import { type Env, interpolateEnv, shieldEnvReferences } from "./interpolate-env.ts";
 import { ServerConfigError } from "./server-config-error.ts";
@@ -12,7 +12,7 @@ export interface ServerConfig {
   compliance: ComplianceConfig;
 }
 
-/** Options of {@link parseServerConfig} and {@link loadServerConfig}. */
+/** Options of the server config functions. */
 export interface ServerConfigOptions {
   /** Where `${VAR}` values come from. @default process.env */
   env?: Env;
@@ -21,12 +21,11 @@ export interface ServerConfigOptions {
 }
 
 /**
- * Parses the text of an iddio server config (YAML) and validates its `compliance:` block (DESIGN
- * §7.2): `${VAR}` is read from `env` (only inside the compliance block: the rest belongs to the iddio
- * server), then the block is checked with `complianceConfigSchema`. Every failure is a
- * {@link ServerConfigError} naming the file and key path.
+ * Parses the text of a server config (YAML) into its document, `${VAR}` references kept as
+ * written (they are resolved only inside the `compliance:` block, by {@link parseServerConfigObject}).
+ * A YAML mistake is a {@link ServerConfigError} naming the file, line and column.
  */
-export function parseServerConfig(text: string, options: ServerConfigOptions = {}): ServerConfig {
+export function parseServerConfigText(text: string, options: { file?: string | undefined } = {}): unknown {
   const file = options.file;
   const where = file ? `${file}: ` : "";
   const shield = shieldEnvReferences(text);
@@ -42,56 +41,18 @@ export function parseServerConfig(text: string, options: ServerConfigOptions = {
       { file, cause: yamlError },
     );
   }
-  let root: unknown;
   try {
-    root = doc.toJS({ maxAliasCount: 100 });
+    return shield.unshield(doc.toJS({ maxAliasCount: 100 }));
   } catch (error) {
     throw new ServerConfigError("CONFIG_YAML_INVALID", `${where}${(error as Error).message}`, {
       file,
       cause: error,
     });
   }
-  if (
-    root === null ||
-    typeof root !== "object" ||
-    Array.isArray(root) ||
-    !("compliance" in root) ||
-    (root as Record<string, unknown>).compliance == null
-  ) {
-    throw new ServerConfigError("CONFIG_COMPLIANCE_MISSING", `${where}no compliance: block found`, {
-      file,
-      keyPath: "compliance",
-    });
-  }
-  const block = interpolateEnv(
-    shield.unshield((root as Record<string, unknown>).compliance),
-    options.env ?? process.env,
-    ["compliance"],
-    file,
-  );
-  const parsed = complianceConfigSchema.safeParse(block);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((issue) => {
-      const path = ["compliance", ...issue.path];
-      if (issue.code === "unrecognized_keys")
-        return `${formatKeyPath(path)}: unknown key(s) ${issue.keys.join(", ")}`;
-      return `${formatKeyPath(path)}: ${issue.message}`;
-    });
-    const first = parsed.error.issues[0];
-    throw new ServerConfigError("CONFIG_INVALID", `${where}${issues.join("; ")}`, {
-      file,
-      keyPath: formatKeyPath(["compliance", ...(first?.path ?? [])]),
-      cause: parsed.error,
-    });
-  }
-  return { file, compliance: parsed.data };
 }
 
-/** Reads a server config file and returns its validated `compliance:` block (see {@link parseServerConfig}). */
-export async function loadServerConfig(
-  path: string,
-  options: ServerConfigOptions = {},
-): Promise<ServerConfig> {
+/** Reads a server config file into its document (see {@link parseServerConfigText}). */
+export async function readServerConfigFile(path: string, options: { file?: string } = {}): Promise<unknown> {
   const file = options.file ?? path;
   let text: string;
   try {
@@ -106,5 +67,60 @@ export async function loadServerConfig(
       { file, cause: error },
     );
   }
-  return parseServerConfig(text, { ...options, file });
+  return parseServerConfigText(text, { file });
+}
+
+/**
+ * The one pipeline from a server config document to its validated `compliance:` block (DESIGN
+ * §7.2), used by `push`, `serve`, the in-process host and the tests: `${VAR}` is resolved from
+ * `env` inside the block only (the rest belongs to the iddio server), then the block is parsed by
+ * the schema's strict `parseComplianceConfig`. Every failure is a {@link ServerConfigError}
+ * naming the file and every bad key path (with a suggestion for a misspelled key).
+ */
+export function parseServerConfigObject(root: unknown, options: ServerConfigOptions = {}): ServerConfig {
+  const file = options.file;
+  const where = file ? `${file}: ` : "";
+  if (
+    root === null ||
+    typeof root !== "object" ||
+    Array.isArray(root) ||
+    (root as Record<string, unknown>).compliance == null
+  ) {
+    throw new ServerConfigError("CONFIG_COMPLIANCE_MISSING", `${where}no compliance: block found`, {
+      file,
+      keyPath: "compliance",
+    });
+  }
+  const block = interpolateEnv(
+    (root as Record<string, unknown>).compliance,
+    options.env ?? process.env,
+    ["compliance"],
+    file,
+  );
+  const parsed = parseComplianceConfig(block);
+  if (!parsed.success) {
+    const shown = parsed.issues.slice(0, 50).map((i) => `${i.path}: ${i.message}`);
+    const more =
+      parsed.issues.length > shown.length ? `; and ${parsed.issues.length - shown.length} more` : "";
+    throw new ServerConfigError("CONFIG_INVALID", `${where}${shown.join("; ")}${more}`, {
+      file,
+      keyPath: parsed.issues[0]?.path,
+      issues: parsed.issues,
+    });
+  }
+  return { file, compliance: parsed.data };
+}
+
+/** Parses the text of a server config and validates its `compliance:` block (see {@link parseServerConfigObject}). */
+export function parseServerConfig(text: string, options: ServerConfigOptions = {}): ServerConfig {
+  return parseServerConfigObject(parseServerConfigText(text, { file: options.file }), options);
+}
+
+/** Reads a server config file and returns its validated `compliance:` block (see {@link parseServerConfigObject}). */
+export async function loadServerConfig(
+  path: string,
+  options: ServerConfigOptions = {},
+): Promise<ServerConfig> {
+  const file = options.file ?? path;
+  return parseServerConfigObject(await readServerConfigFile(path, { file }), { ...options, file });
 }

@@ -1,3 +1,4 @@
+import type { ConfigIssue } from "@iddio-compliance/schema";
 import { IddioComplianceError, isIddioComplianceError } from "@iddio-compliance/schema/wire";
 
 /** Stable codes of {@link ServerConfigError}. */
@@ -22,6 +23,8 @@ export class ServerConfigError extends IddioComplianceError {
   readonly keyPath: string | undefined;
   /** The environment variable that is not set (`CONFIG_ENV_MISSING`). */
   readonly variable: string | undefined;
+  /** Every invalid key (`CONFIG_INVALID`), in config order. */
+  readonly issues: readonly ConfigIssue[];
 
   constructor(
     code: ServerConfigErrorCode,
@@ -30,6 +33,7 @@ export class ServerConfigError extends IddioComplianceError {
       file?: string | undefined;
       keyPath?: string | undefined;
       variable?: string | undefined;
+      issues?: readonly ConfigIssue[];
       cause?: unknown;
     } = {},
   ) {
@@ -37,6 +41,7 @@ export class ServerConfigError extends IddioComplianceError {
     this.file = options.file;
     this.keyPath = options.keyPath;
     this.variable = options.variable;
+    this.issues = options.issues ?? [];
   }
 }
 

@@ -26,13 +26,3 @@ export function createCronSchedule(pattern: string, timeZone: string): CronSched
     },
   };
 }
-
-/** Whether `timeZone` is an IANA zone this runtime knows. */
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -28,7 +28,9 @@ export interface CompliancePluginOptions {
   clock?: Clock;
   /** Writes one evidence package. @default `exportEvidence` of `@iddio-compliance/core` */
   exporter?: Exporter;
-  /** Builds connector instances. @default `connectorFactory()`: `@iddio-compliance/connector-<type>` */
+  /** The config file the host read, named in config errors. */
+  configFile?: string;
+  /** Builds connector instances. @default `connectorFactory()`: the one loader, from the working directory */
   connectors?: ConnectorFactory;
   /** Reads a stored package for pushing. @default `loadEvidencePackage` of the connector SDK */
   loadPackage?: PackageLoader;
@@ -69,7 +71,7 @@ function packageVersion(): string {
  * The iddio-compliance server plugin (DESIGN §7): validates the `compliance` block, keeps the
  * hash-chained ledger of lifecycle hooks, exports on the cron schedule with catch-up, stores and
  * retains packages and pushes them through the outbox. With `enabled: false` it loads and does
- * nothing else. Setup throws a `ComplianceConfigError` naming every invalid key.
+ * nothing else. Setup throws core's `ServerConfigError` naming every invalid key.
  */
 export function compliancePlugin(options: CompliancePluginOptions = {}): CompliancePlugin {
   let runtime: PluginRuntime | undefined;
@@ -82,9 +84,17 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
       return resolved;
     },
     async setup(host: IddioServerHost) {
-      const resolveOptions = { env: options.env ?? process.env, s3: options.s3, stateDir: options.stateDir };
+      const resolveOptions = {
+        env: options.env ?? process.env,
+        s3: options.s3,
+        stateDir: options.stateDir,
+        ...(options.configFile ? { file: options.configFile } : {}),
+      };
       resolved = resolveComplianceConfig(host.config, resolveOptions);
-      const redactor = createRedactor([...collectSecrets(host.config), ...collectSecrets(options.s3 ?? {})]);
+      const redactor = createRedactor([
+        ...collectSecrets({ compliance: resolved.compliance }),
+        ...collectSecrets(options.s3 ?? {}),
+      ]);
       const logger = redactingLogger(host.logger, redactor);
       if (!resolved.enabled) {
         logger.info("iddio-compliance: disabled (compliance.enabled is false or the block is absent)");
@@ -124,7 +134,7 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
           });
           return;
         }
-        for (const secret of collectSecrets(state.config)) redactor.add(secret);
+        for (const secret of collectSecrets({ compliance: next.compliance })) redactor.add(secret);
         if (!next.enabled) {
           logger.warn("config reload: disabling takes effect on restart");
           return;

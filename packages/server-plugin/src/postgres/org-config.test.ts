@@ -1,6 +1,6 @@
+import { isServerConfigError } from "@iddio-compliance/core";
 import { describe, expect, it } from "vitest";
 import { resolveComplianceConfig } from "../config/resolve-config.ts";
-import { ComplianceConfigError } from "../errors/config-error.ts";
 import { mergeOrgMetrics } from "./merge-metrics.ts";
 import { orgRuntimeConfig, orgStorageTarget } from "./org-config.ts";
 
@@ -17,7 +17,7 @@ function issues(fn: () => unknown): string[] {
   try {
     fn();
   } catch (error) {
-    if (error instanceof ComplianceConfigError) return error.issues.map((i) => `${i.path}: ${i.message}`);
+    if (isServerConfigError(error)) return error.issues.map((i) => `${i.path}: ${i.message}`);
     throw error;
   }
   return [];

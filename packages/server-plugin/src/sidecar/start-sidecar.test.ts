@@ -9,7 +9,6 @@ import { ManualClock } from "../test-support/manual-clock.ts";
 import { ledgerRecords, seedState } from "../test-support/plugin-fixture.ts";
 import { testConnector } from "../test-support/test-connector.ts";
 import { testExporter } from "../test-support/test-exporter.ts";
-import { yamlConfigLoader } from "../test-support/yaml-config-loader.ts";
 import { type Sidecar, startSidecar } from "./start-sidecar.ts";
 
 let dir: string;
@@ -45,7 +44,6 @@ describe("startSidecar", () => {
     const options = {
       configPath,
       env: { DRATA_API_KEY: SECRET },
-      loadConfig: yamlConfigLoader,
       handleSignals: false,
       clock: new ManualClock("2026-01-10T00:00:00Z"),
     };
@@ -78,7 +76,6 @@ describe("startSidecar", () => {
     sidecar = await startSidecar({
       configPath: await writeConfig(),
       env: { DRATA_API_KEY: SECRET },
-      loadConfig: yamlConfigLoader,
       handleSignals: false,
       listen: "127.0.0.1:0",
       clock: new ManualClock("2026-01-10T00:00:00Z"),
@@ -118,7 +115,6 @@ describe("startSidecar", () => {
     const options = {
       configPath: await writeConfig(),
       env: { DRATA_API_KEY: SECRET },
-      loadConfig: yamlConfigLoader,
       handleSignals: false,
       listen: "127.0.0.1:0",
       clock,
@@ -185,7 +181,6 @@ describe("startSidecar", () => {
     sidecar = await startSidecar({
       configPath,
       env: { DRATA_API_KEY: SECRET },
-      loadConfig: yamlConfigLoader,
       handleSignals: false,
       listen: "127.0.0.1:0",
       clock: new ManualClock("2026-02-02T00:00:00Z"),

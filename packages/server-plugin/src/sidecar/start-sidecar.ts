@@ -1,7 +1,9 @@
 import { stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { readServerConfigFile } from "@iddio-compliance/core";
 import { createInProcessHost } from "../host/in-process-host.ts";
 import { type Logger, silentLogger } from "../host/logger.ts";
+import { connectorFactory } from "../outbox/connector-factory.ts";
 import {
   type CompliancePlugin,
   type CompliancePluginOptions,
@@ -9,7 +11,6 @@ import {
 } from "../plugin/compliance-plugin.ts";
 import { formatTimestamp, systemClock } from "../util/clock.ts";
 import { AuditTailer } from "./audit-tailer.ts";
-import { type ConfigLoader, coreConfigLoader } from "./config-loader.ts";
 import { HomeWatcher } from "./home-watcher.ts";
 import { DEFAULT_LISTEN, parseListenAddress } from "./listen-address.ts";
 import { startMetricsServer } from "./metrics-server.ts";
@@ -23,8 +24,6 @@ export interface StartSidecarOptions extends CompliancePluginOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Where the sidecar and the plugin log (secrets are redacted). @default silent */
   logger?: Logger;
-  /** Reads the config file. @default `loadServerConfig` of `@iddio-compliance/core` */
-  loadConfig?: ConfigLoader;
   /** `host:port` of `/healthz` and `/metrics`. @default `compliance.listen`, else "127.0.0.1:9464" */
   listen?: string;
   /** Allows a non-loopback `listen` address. @default false */
@@ -70,10 +69,16 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
   const env = options.env ?? process.env;
   const logger = options.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
-  const loadConfig = options.loadConfig ?? coreConfigLoader;
-  const config = await loadConfig(options.configPath, env);
+  const config = await readServerConfigFile(options.configPath);
   const host = createInProcessHost({ config, logger });
-  const plugin = compliancePlugin({ ...options, env, clock });
+  const plugin = compliancePlugin({
+    ...options,
+    env,
+    clock,
+    configFile: options.configFile ?? options.configPath,
+    connectors:
+      options.connectors ?? connectorFactory({ from: [dirname(resolve(options.configPath)), process.cwd()] }),
+  });
   await host.use(plugin);
   const resolved = plugin.config;
   const listen = parseListenAddress(
@@ -137,7 +142,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
   const reload = async (): Promise<void> => {
     let next: unknown;
     try {
-      next = await loadConfig(options.configPath, env);
+      next = await readServerConfigFile(options.configPath);
     } catch (error) {
       logger.error("sidecar: config reload failed; the previous config stays in force", {
         error: (error as Error).message,

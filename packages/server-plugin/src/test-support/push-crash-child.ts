@@ -9,7 +9,6 @@ import { fileRemoteConnector } from "./file-remote-connector.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { PUSH_KILL_POINTS, type PushKillPoint } from "./push-kill-points.ts";
 import { testExporter } from "./test-exporter.ts";
-import { yamlConfigLoader } from "./yaml-config-loader.ts";
 
 const [configPath = "", work = "", point = ""] = process.argv.slice(2);
 const at = PUSH_KILL_POINTS[point as PushKillPoint];
@@ -25,7 +24,6 @@ const clock = new ManualClock(at.start);
 const sidecar = await startSidecar({
   configPath,
   env: {},
-  loadConfig: yamlConfigLoader,
   listen: "127.0.0.1:0",
   handleSignals: false,
   logger,

@@ -6,7 +6,6 @@ import { join } from "node:path";
 import { startSidecar } from "../sidecar/start-sidecar.ts";
 import { ManualClock } from "./manual-clock.ts";
 import { testExporter } from "./test-exporter.ts";
-import { yamlConfigLoader } from "./yaml-config-loader.ts";
 
 const [configPath = "", work = "", mode = "run"] = process.argv.slice(2);
 const exporter = testExporter({
@@ -22,7 +21,6 @@ const exporter = testExporter({
 const sidecar = await startSidecar({
   configPath,
   env: {},
-  loadConfig: yamlConfigLoader,
   listen: "127.0.0.1:0",
   clock: new ManualClock("2026-02-15T00:00:00Z"),
   exporter,
