@@ -1,7 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import { hash } from "node:crypto";
 import { Worker } from "node:worker_threads";
+import { MAX_LINE_BYTES } from "../io/line-reader.ts";
 import { type BlockScan, scanBlock } from "./scan-block.ts";
+import { scanLine } from "./scan-line.ts";
 
 /** A block of lines and what scanning it found; offsets in `scan` index into `bytes`. */
 export interface ScannedBlock {
@@ -13,7 +15,11 @@ export interface ScannedBlock {
 
 /** Scans a block on the calling thread (the pool's single-threaded twin). */
 export function scanHere(block: Buffer, owned = false): ScannedBlock {
-  return { bytes: block, scan: scanBlock(block, 0, block.length, hash, isUtf8), owned };
+  return {
+    bytes: block,
+    scan: scanBlock(block, 0, block.length, hash, isUtf8, scanLine, MAX_LINE_BYTES),
+    owned,
+  };
 }
 
 // The worker evaluates the scanning function from its source: no file to resolve, so it works
@@ -23,6 +29,7 @@ const { parentPort } = require("node:worker_threads");
 const { hash, createHash } = require("node:crypto");
 const { isUtf8 } = require("node:buffer");
 const { createReadStream } = require("node:fs");
+const scanLine = ${scanLine.toString()};
 const scanBlock = ${scanBlock.toString()};
 parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
   if (digestPath !== undefined) {
@@ -36,7 +43,7 @@ parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
     return;
   }
   try {
-    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8);
+    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8, scanLine, ${MAX_LINE_BYTES});
     // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
     const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer, r.plain.buffer];
     parentPort.postMessage({ id, scan: r, buffer }, moved);
