@@ -4,7 +4,7 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-function escape(char: string): string {
+function escaped(char: string): string {
   const named = NAMED[char];
   if (named) return named;
   const code = char.charCodeAt(0);
@@ -20,7 +20,7 @@ function escape(char: string): string {
  * cursor, recolour, nor start a line of its own (a forged "verified: …" under "NOT VERIFIED").
  */
 export function sanitizeTerminal(text: string): string {
-  return text.replace(UNSAFE, escape);
+  return text.replace(UNSAFE, escaped);
 }
 
 /** Lines of output, each made safe by {@link sanitizeTerminal}, one per terminal line. */
