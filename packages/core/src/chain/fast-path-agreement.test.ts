@@ -1,15 +1,14 @@
 import { isUtf8 } from "node:buffer";
-import { createHash, hash } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mapBlock } from "../export/map-block.ts";
-import { MAX_LINE_BYTES } from "../io/line-reader.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
 import { type ChainSink, type RecordLocation, readAuditChain } from "../sources/read-audit-chain.ts";
 import { ChainVerifier, readRecordLine } from "./chain-verifier.ts";
-import { scanBlock } from "./scan-block.ts";
+import { scanHere } from "./hash-pool.ts";
 import { LINE_SCAN, lineMembers, scanLine } from "./scan-line.ts";
 import { verifyAuditLog } from "./verify-audit-log.ts";
 
@@ -295,7 +294,7 @@ describe("the byte scan and the general path", () => {
       const log = adversarialChain(seed);
       const file = join(dir, `audit-${seed}.jsonl`);
       writeFileSync(file, log);
-      const scan = scanBlock(log, 0, log.length, hash, isUtf8, scanLine, MAX_LINE_BYTES);
+      const { scan } = scanHere(log);
       for (let i = 0; i < scan.count; i++) if (scan.status[i] !== 3) fastLines++;
       const records: { record: Record<string, unknown>; timeMs: number }[] = [];
       const fast = await readAuditChain(jsonlSource(file), collect(records), {

@@ -13,13 +13,36 @@ export interface ScannedBlock {
   owned?: boolean;
 }
 
-/** Scans a block on the calling thread (the pool's single-threaded twin). */
+/**
+ * Lines one scan covers at most: a block of iddio's lines holds ~10,000; a block of tiny junk lines
+ * (4 MiB of newlines is 4 M lines) is scanned in parts, so its per-line results stay ~2 MB.
+ */
+const MAX_SCAN_LINES = 1 << 16;
+
+/** Scans a block on the calling thread (the pool's single-threaded twin); see `BlockScan.end`. */
 export function scanHere(block: Buffer, owned = false): ScannedBlock {
-  return {
-    bytes: block,
-    scan: scanBlock(block, 0, block.length, hash, isUtf8, scanLine, MAX_LINE_BYTES),
-    owned,
-  };
+  const scan = scanBlock(block, 0, block.length, hash, isUtf8, scanLine, MAX_LINE_BYTES, MAX_SCAN_LINES);
+  return { bytes: block, scan, owned };
+}
+
+/**
+ * The parts of a scanned block, each a block of its own: the block itself when one scan covered
+ * it, else the part scanned and scans of the rest (each part a view of its lines only, not owned,
+ * so a thread it is handed to copies just those lines).
+ */
+export function* scannedParts(scanned: ScannedBlock): Generator<ScannedBlock> {
+  const { bytes, scan } = scanned;
+  if (scan.end >= bytes.length) {
+    yield scanned;
+    return;
+  }
+  yield { bytes: bytes.subarray(0, scan.end), scan, owned: false };
+  for (let rest = bytes.subarray(scan.end); rest.length > 0; ) {
+    const part = scanHere(rest);
+    if (part.scan.end === 0) return; // no complete line left
+    yield { bytes: rest.subarray(0, part.scan.end), scan: part.scan, owned: false };
+    rest = rest.subarray(part.scan.end);
+  }
 }
 
 // The worker evaluates the scanning function from its source: no file to resolve, so it works
@@ -43,10 +66,10 @@ parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
     return;
   }
   try {
-    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8, scanLine, ${MAX_LINE_BYTES});
+    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8, scanLine, ${MAX_LINE_BYTES}, ${MAX_SCAN_LINES});
     // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
     const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer, r.plain.buffer];
-    parentPort.postMessage({ id, scan: r, buffer }, moved);
+    parentPort.postMessage({ id, scan: r, buffer, end }, moved);
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.stack) || error) });
   }
@@ -85,6 +108,7 @@ export class HashPool {
           id: number;
           scan?: BlockScan;
           buffer?: ArrayBuffer;
+          end?: number;
           digest?: FileDigestResult;
           error?: string;
         }) => {
@@ -92,7 +116,9 @@ export class HashPool {
           this.#pending.delete(m.id);
           if (!p) return;
           if (m.digest) p.resolve(m.digest);
-          else if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan, owned: true });
+          // The bytes up to the block's end: a scan that stopped early (see `scannedParts`) goes on there.
+          else if (m.scan && m.buffer)
+            p.resolve({ bytes: Buffer.from(m.buffer, 0, m.end), scan: m.scan, owned: true });
           else p.reject(new Error(`hashing worker failed: ${m.error}`));
         },
       );

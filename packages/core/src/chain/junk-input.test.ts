@@ -6,6 +6,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { MAX_LINE_BYTES } from "../io/line-reader.ts";
+import { jsonlSource } from "../sources/jsonl-source.ts";
+import { type ChainSink, readAuditChain } from "../sources/read-audit-chain.ts";
 import { scanBlock } from "./scan-block.ts";
 import { scanLine } from "./scan-line.ts";
 import { verifyAuditLog } from "./verify-audit-log.ts";
@@ -40,7 +42,7 @@ function scanCounted(block: Buffer) {
     work.checked += data.length;
     return isUtf8(data);
   };
-  const scan = scanBlock(block, 0, block.length, counted, utf8, scanLine, MAX_LINE_BYTES);
+  const scan = scanBlock(block, 0, block.length, counted, utf8, scanLine, MAX_LINE_BYTES, block.length);
   return { scan, work };
 }
 
@@ -77,6 +79,24 @@ describe("scanning junk", () => {
     const { scan, work } = scanCounted(block);
     expect(Array.from(scan.status).filter((s) => s === 3)).toEqual([]);
     expect(work.searched).toBeLessThanOrEqual(block.length);
+  });
+});
+
+describe("reading junk", () => {
+  it("hands a block of tiny lines on in parts of at most 65,536 lines, whatever the thread", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "junk-"));
+    writeFileSync(join(dir, "audit.jsonl"), Buffer.alloc(300_000, 0x0a));
+    for (const hashThreads of [0, 1]) {
+      const parts: number[] = [];
+      const sink: ChainSink = {
+        block: (scanned) => void parts.push(scanned.scan.count),
+        record: () => {},
+      };
+      const verdict = await readAuditChain(jsonlSource(dir), sink, { hashThreads });
+      expect(Math.max(...parts)).toBeLessThanOrEqual(65_536);
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(300_000);
+      expect(verdict.finding_counts).toEqual({ malformed: 300_000 });
+    }
   });
 });
 

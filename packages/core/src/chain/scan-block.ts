@@ -24,6 +24,8 @@ export interface BlockScan {
   times: Float64Array;
   /** The blanked digest of lines that did not match it (status 1 and 2), by line index. */
   blanks: Record<number, string>;
+  /** Offset just past the last line scanned: before the block's end when it held more than `maxLines` lines. */
+  end: number;
   /**
    * Per line: 1 when it ends in iddio's shape, `,"hash":"<64>","prev_hash":"<value>"}`, as its last
    * two top-level members: the part before `,"hash"` closed with `}` is then the record without
@@ -41,7 +43,9 @@ export interface BlockScan {
  * Each line is read once by `lineScan` ({@link scanLine}), which decides what `JSON.parse` would
  * and finds the last top-level `hash`, `prev_hash` and `timestamp`: so this fast path reads every
  * line as the general one (`readRecordLine`) does, or hands it over (status 3). Lines longer than
- * `maxLine` bytes are handed over too. Work is linear in the block whatever it holds.
+ * `maxLine` bytes are handed over too. Work is linear in the block whatever it holds, and at most
+ * `maxLines` lines are scanned (`end` says where it stopped), so the per-line results of a block of
+ * tiny junk lines stay small: the caller scans the rest as a block of its own.
  * The hash value is cut out in place (memmove) and put back, so `buf` is unchanged afterwards.
  *
  * Self-contained on purpose (only its arguments and Buffer): hashing workers evaluate its source.
@@ -54,9 +58,10 @@ export function scanBlock(
   utf8: typeof isUtf8,
   lineScan: typeof scanLine,
   maxLine: number,
+  maxLines: number,
 ): BlockScan {
   // Per-line results, grown as lines are found (counting them first would search every line twice).
-  let cap = Math.max(64, (end - start) >> 8);
+  let cap = Math.min(maxLines, Math.max(64, (end - start) >> 8));
   let status = new Uint8Array(cap);
   let lineStarts = new Int32Array(cap);
   let hashAt = new Int32Array(cap);
@@ -146,9 +151,10 @@ export function scanBlock(
   };
 
   let count = 0;
-  for (let pos = start; pos < end; ) {
+  let pos = start;
+  while (pos < end && count < maxLines) {
     if (count === cap) {
-      cap *= 2;
+      cap = Math.min(cap * 2, maxLines);
       const grown = <T extends Uint8Array | Int32Array | Float64Array>(a: T, b: T): T => {
         b.set(a);
         return b;
@@ -224,6 +230,7 @@ export function scanBlock(
   }
   return {
     count,
+    end: pos,
     status: status.subarray(0, count),
     lineStart: lineStarts.subarray(0, count),
     hashAt: hashAt.subarray(0, count),

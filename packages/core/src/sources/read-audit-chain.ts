@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
 import { ChainVerifier } from "../chain/chain-verifier.ts";
-import { HashPool, type ScannedBlock, scanHere } from "../chain/hash-pool.ts";
+import { HashPool, type ScannedBlock, scanHere, scannedParts } from "../chain/hash-pool.ts";
 import { ComplianceError, isComplianceError } from "../errors/compliance-error.ts";
 import type { ChainAnchor, ExportProgress } from "../export/export-options.ts";
 import type { LineBatch } from "../io/line-reader.ts";
@@ -99,12 +99,14 @@ export async function readAuditChain(
       fileDigest?.catch(() => {});
       // The link check reads hash and prev_hash from the scanned bytes; the sink reads records after.
       const consume = async (scanned: ScannedBlock): Promise<void> => {
-        const firstLine = lineNo;
-        const { bytes, scan } = scanned;
-        for (let i = 0; i < scan.count; i++, lineNo++) verifier.verifyScanned(bytes, scan, i, lineNo);
-        if (sink) {
-          verifier.release(bytes); // the sink may move the block to another thread
-          await sink.block(scanned, segment.name, firstLine);
+        for (const part of scannedParts(scanned)) {
+          const firstLine = lineNo;
+          const { bytes, scan } = part;
+          for (let i = 0; i < scan.count; i++, lineNo++) verifier.verifyScanned(bytes, scan, i, lineNo);
+          if (sink) {
+            verifier.release(bytes); // the sink may move the block to another thread
+            await sink.block(part, segment.name, firstLine);
+          }
         }
       };
       const inflight: Promise<ScannedBlock>[] = [];
