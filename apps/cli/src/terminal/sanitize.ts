@@ -1,8 +1,10 @@
-// Control characters (C0 with tab and newline, DEL, C1), the bidirectional marks, embeddings,
-// overrides and isolates that can reorder what is shown, and the invisible separators.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
+// Control characters (C0 with newline and carriage return, DEL, C1), the bidirectional marks,
+// embeddings, overrides and isolates that can reorder what is shown, and the invisible separators.
+// A tab stays: it only moves right, and tab-separated output (`push`) uses it between values.
+const UNSAFE =
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
-const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r" };
 
 function escaped(char: string): string {
   const named = NAMED[char];
