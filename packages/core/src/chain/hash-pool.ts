@@ -3,7 +3,7 @@ import { hash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 import { MAX_LINE_BYTES } from "../io/line-reader.ts";
 import { type BlockScan, scanBlock } from "./scan-block.ts";
-import { scanLine } from "./scan-line.ts";
+import { GO_MAX_DEPTH, lineMembers, scanLine } from "./scan-line.ts";
 
 /** A block of lines and what scanning it found; offsets in `scan` index into `bytes`. */
 export interface ScannedBlock {
@@ -19,9 +19,21 @@ export interface ScannedBlock {
  */
 const MAX_SCAN_LINES = 1 << 16;
 
+const MEMBERS = lineMembers();
+
 /** Scans a block on the calling thread (the pool's single-threaded twin); see `BlockScan.end`. */
 export function scanHere(block: Buffer, owned = false): ScannedBlock {
-  const scan = scanBlock(block, 0, block.length, hash, isUtf8, scanLine, MAX_LINE_BYTES, MAX_SCAN_LINES);
+  const scan = scanBlock(
+    block,
+    0,
+    block.length,
+    hash,
+    isUtf8,
+    scanLine,
+    MEMBERS,
+    MAX_LINE_BYTES,
+    MAX_SCAN_LINES,
+  );
   return { bytes: block, scan, owned };
 }
 
@@ -52,7 +64,10 @@ const { parentPort } = require("node:worker_threads");
 const { hash, createHash } = require("node:crypto");
 const { isUtf8 } = require("node:buffer");
 const { createReadStream } = require("node:fs");
+const GO_MAX_DEPTH = ${GO_MAX_DEPTH};
+const lineMembers = ${lineMembers.toString()};
 const scanLine = ${scanLine.toString()};
+const members = lineMembers();
 const scanBlock = ${scanBlock.toString()};
 parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
   if (digestPath !== undefined) {
@@ -66,7 +81,7 @@ parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
     return;
   }
   try {
-    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8, scanLine, ${MAX_LINE_BYTES}, ${MAX_SCAN_LINES});
+    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8, scanLine, members, ${MAX_LINE_BYTES}, ${MAX_SCAN_LINES});
     // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
     const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer, r.plain.buffer];
     parentPort.postMessage({ id, scan: r, buffer, end }, moved);

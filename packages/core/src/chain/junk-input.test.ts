@@ -9,7 +9,7 @@ import { MAX_LINE_BYTES } from "../io/line-reader.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
 import { type ChainSink, readAuditChain } from "../sources/read-audit-chain.ts";
 import { scanBlock } from "./scan-block.ts";
-import { scanLine } from "./scan-line.ts";
+import { lineMembers, scanLine } from "./scan-line.ts";
 import { verifyAuditLog } from "./verify-audit-log.ts";
 
 const GO_CHAIN = new URL("./fixtures/go/chain.jsonl", import.meta.url).pathname;
@@ -42,7 +42,17 @@ function scanCounted(block: Buffer) {
     work.checked += data.length;
     return isUtf8(data);
   };
-  const scan = scanBlock(block, 0, block.length, counted, utf8, scanLine, MAX_LINE_BYTES, block.length);
+  const scan = scanBlock(
+    block,
+    0,
+    block.length,
+    counted,
+    utf8,
+    scanLine,
+    lineMembers(),
+    MAX_LINE_BYTES,
+    block.length,
+  );
   return { scan, work };
 }
 

@@ -40,7 +40,7 @@ export interface BlockScan {
  * (or the whole member, for writers whose hash tag has omitempty), with the one-shot
  * `crypto.hash` (~3x `createHash`, ~9x @noble/hashes on these lines: `pnpm bench:hash`).
  *
- * Each line is read once by `lineScan` ({@link scanLine}), which decides what `JSON.parse` would
+ * Each line is read once by `lineScan` ({@link scanLine}, into `m`), which decides what `JSON.parse` would
  * and finds the last top-level `hash`, `prev_hash` and `timestamp`: so this fast path reads every
  * line as the general one (`readRecordLine`) does, or hands it over (status 3). Lines longer than
  * `maxLine` bytes are handed over too. Work is linear in the block whatever it holds, and at most
@@ -57,6 +57,7 @@ export function scanBlock(
   hashFn: typeof hash,
   utf8: typeof isUtf8,
   lineScan: typeof scanLine,
+  m: LineMembers,
   maxLine: number,
   maxLines: number,
 ): BlockScan {
@@ -75,26 +76,6 @@ export function scanBlock(
   // A valid block has only valid lines (a newline never sits inside a multi-byte sequence): one
   // check covers the common case; otherwise each line is checked.
   const allUtf8 = utf8(buf.subarray(start, end));
-  const m: LineMembers = {
-    hashKey: -1,
-    hashStart: -1,
-    hashEnd: -1,
-    hashKind: 0,
-    hashMemberStart: -1,
-    hashMemberEnd: -1,
-    prevKey: -1,
-    prevStart: -1,
-    prevEnd: -1,
-    prevKind: 0,
-    timeStart: -1,
-    timeEnd: -1,
-    timeKind: 0,
-    end: -1,
-    lineEnd: -1,
-    stack: new Uint8Array(10_000),
-    view: new DataView(buf.buffer, buf.byteOffset, buf.byteLength),
-    viewOf: buf,
-  };
 
   // RFC 3339 in UTC ("2026-01-08T11:22:34Z", optional fraction) by arithmetic, when every field
   // is in range (then it equals Date.parse, day overflow included); anything else goes to Date.parse.

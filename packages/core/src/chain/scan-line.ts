@@ -49,7 +49,10 @@ export const LINE_SCAN = {
   numberRange: 3,
 } as const;
 
-/** Fresh {@link LineMembers} to pass to {@link scanLine} (reuse it from line to line). */
+/**
+ * Fresh {@link LineMembers} to pass to {@link scanLine} (reuse it from line to line). Hashing
+ * workers evaluate its source, with {@link GO_MAX_DEPTH} beside it.
+ */
 export function lineMembers(): LineMembers {
   return {
     hashKey: -1,
