@@ -72,7 +72,6 @@ export function scanBlock(
   let plain = new Uint8Array(cap);
   const blanks: Record<number, string> = {};
   let scratch = Buffer.allocUnsafe(1 << 16);
-  const saved = new Uint8Array(64);
   // A valid block has only valid lines (a newline never sits inside a multi-byte sequence): one
   // check covers the common case; otherwise each line is checked.
   const allUtf8 = utf8(buf.subarray(start, end));
@@ -185,19 +184,14 @@ export function scanBlock(
       m.prevKey === vEnd + 2 &&
       m.end === m.prevEnd + 1 &&
       m.end === le - 1;
+    const stored = buf.toString("latin1", vStart, vEnd);
     // Blanked: the line without the 64 hash characters, made in place (memmove), then put back.
-    for (let k = 0; k < 64; k++) saved[k] = buf[vStart + k] as number;
     buf.copyWithin(vStart, vEnd, le);
     const blank = hashFn("sha256", new Uint8Array(buf.buffer, buf.byteOffset + ls, le - 64 - ls), "hex");
     buf.copyWithin(vEnd, vStart, le - 64);
-    let same = true;
-    for (let k = 0; k < 64; k++) {
-      const c = saved[k] as number;
-      buf[vStart + k] = c;
-      if (c !== blank.charCodeAt(k)) same = false;
-    }
+    buf.write(stored, vStart, 64, "latin1");
     if (shaped) plain[index] = 1;
-    if (same) continue;
+    if (blank === stored) continue;
     // Omitted: the line without the member and one comma.
     const mStart = m.hashMemberStart;
     const mEnd = m.hashMemberEnd;
@@ -205,7 +199,6 @@ export function scanBlock(
     buf.copy(scratch, 0, ls, mStart);
     buf.copy(scratch, mStart - ls, mEnd, le);
     const omit = hashFn("sha256", scratch.subarray(0, le - ls - (mEnd - mStart)), "hex");
-    const stored = buf.toString("latin1", vStart, vEnd);
     status[index] = omit === stored ? 1 : 2;
     blanks[index] = blank;
   }
