@@ -243,9 +243,9 @@ describe("iddio-compliance", () => {
     }
   });
 
-  it("strips terminal control characters from untrusted strings", async () => {
+  it("escapes terminal control characters in untrusted strings", async () => {
     const r = await runCli(["bogus\u001b[31m"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('unknown command "bogus[31m"');
+    expect(r.stderr).toContain('unknown command "bogus\\x1b[31m"');
   });
 });

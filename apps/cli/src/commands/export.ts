@@ -4,7 +4,7 @@ import { type ExportEvidenceResult, exportEvidence } from "@iddio-compliance/cor
 import type { CliIo, Command } from "../cli-io.ts";
 import { parseFlags, required } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
-import { sanitizeTerminal } from "../terminal/sanitize.ts";
+import { terminalLines } from "../terminal/sanitize.ts";
 import { UsageError } from "../usage-error.ts";
 import { auditSource } from "./audit-source.ts";
 import { parseThreads } from "./threads-flag.ts";
@@ -135,7 +135,7 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
   lines.push(
     `  Evidence: ${outputFlag} (${summary.manifest.length + 1} files; manifest with SHA-256 in summary.json)`,
   );
-  io.stdout.write(`${sanitizeTerminal(lines.join("\n"))}\n`);
+  io.stdout.write(terminalLines(lines));
 }
 
 function isDirectory(path: string): boolean {

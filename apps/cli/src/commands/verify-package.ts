@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { verifyPackage } from "@iddio-compliance/core";
 import type { Command } from "../cli-io.ts";
 import { parseFlags } from "../parse-flags.ts";
-import { sanitizeTerminal } from "../terminal/sanitize.ts";
+import { terminalLines } from "../terminal/sanitize.ts";
 import { UsageError } from "../usage-error.ts";
 
 export const VERIFY_PACKAGE_HELP = `Usage: iddio-compliance verify-package DIR [--json]
@@ -33,9 +33,7 @@ export const verifyPackageCommand: Command = async (argv, io) => {
       (p) =>
         `  ${p.file}: ${p.problem.replaceAll("_", " ")}${p.expected ? ` (expected ${p.expected}, found ${p.actual ?? "nothing"})` : ""}`,
     );
-    io.stdout.write(
-      sanitizeTerminal(`NOT INTACT: ${verdict.problems.length} problem(s)\n${lines.join("\n")}\n`),
-    );
+    io.stdout.write(terminalLines([`NOT INTACT: ${verdict.problems.length} problem(s)`, ...lines]));
   }
   return verdict.ok ? 0 : 1;
 };

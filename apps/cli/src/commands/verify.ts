@@ -2,7 +2,7 @@ import { verifyAuditLog } from "@iddio-compliance/core/verify";
 import type { Command } from "../cli-io.ts";
 import { parseFlags } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
-import { sanitizeTerminal } from "../terminal/sanitize.ts";
+import { terminalLines } from "../terminal/sanitize.ts";
 import { auditSource, isPostgresSource } from "./audit-source.ts";
 import { parseThreads } from "./threads-flag.ts";
 
@@ -67,6 +67,6 @@ export const verifyCommand: Command = async (argv, io) => {
     out.push(
       `  … and ${verdict.findings_omitted} more finding(s) (counts: ${JSON.stringify(verdict.finding_counts)})`,
     );
-  io.stdout.write(`${sanitizeTerminal(out.join("\n"))}\n`);
+  io.stdout.write(terminalLines(out));
   return verdict.verified ? 0 : 1;
 };

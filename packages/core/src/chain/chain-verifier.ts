@@ -1,9 +1,21 @@
 import { isUtf8 } from "node:buffer";
 import type { AuditLogIntegrity, ChainFinding } from "@iddio-compliance/schema";
 import type { ChainAnchor } from "../export/export-options.ts";
-import { type HashSpan, locateHash, spanAt } from "./locate-hash.ts";
+import { MAX_LINE_BYTES } from "../io/line-reader.ts";
 import type { BlockScan } from "./scan-block.ts";
+import { GO_MAX_DEPTH, LINE_SCAN, lineMembers, scanLine } from "./scan-line.ts";
 import { sha256HexOfParts } from "./sha256.ts";
+
+/** Where the `hash` member sits in a stored line, and how to cut it out for hashing. */
+export interface HashSpan {
+  /** Byte offset of the first character of the hash value (after its opening quote). */
+  valueStart: number;
+  /** Byte offset just past the hash value (at its closing quote). */
+  valueEnd: number;
+  /** Byte range to remove when the writer omits an empty hash (the member and one comma). */
+  memberStart: number;
+  memberEnd: number;
+}
 
 /** A stored line read as a record: the object, its `hash` and `prev_hash`, and where the hash sits. */
 export interface RecordLine {
@@ -24,14 +36,29 @@ export interface UnreadableLine {
   hash: string | null;
 }
 
+/** Why a line of `bytes` bytes longer than {@link MAX_LINE_BYTES} is not a record. */
+export function overlongLine(bytes: number): UnreadableLine {
+  return {
+    error: `line of ${bytes} bytes is longer than the ${MAX_LINE_BYTES >> 20} MiB limit of a record`,
+    unparsable: true,
+    bytes,
+    hash: null,
+  };
+}
+
+const MEMBERS = lineMembers();
+
 /**
- * Reads one stored line (without its newline) as a record: valid UTF-8, a JSON object with string
- * `hash` and `prev_hash`, the hash value stored verbatim. `hashHint` is where a byte scan found
- * the hash value. This is what decides whether a line reaches the mappers, on any thread.
+ * Reads one stored line (without its newline) as a record, as Go's `encoding/json` reads it into a
+ * map (DESIGN §4): valid UTF-8, a JSON object (no deeper than Go's limit, numbers in float64 range)
+ * with string `hash` and `prev_hash` (the last of duplicate keys counts), the top-level hash value
+ * stored verbatim. This is what decides whether a line reaches the mappers, on any thread; the byte
+ * scan (`scanBlock`) decides the same or hands the line here.
  */
-export function readRecordLine(line: Buffer, hashHint?: number): RecordLine | UnreadableLine {
+export function readRecordLine(line: Buffer): RecordLine | UnreadableLine {
   if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
   const bytes = line.length;
+  if (bytes > MAX_LINE_BYTES) return overlongLine(bytes);
   const unparsable = (error: string) => ({ error, unparsable: true, bytes, hash: null });
   if (line.length === 0) return unparsable("empty line");
   if (!isUtf8(line)) return unparsable("line is not valid UTF-8");
@@ -54,12 +81,21 @@ export function readRecordLine(line: Buffer, hashHint?: number): RecordLine | Un
   const prev = record.prev_hash;
   if (typeof hash !== "string") return malformed("no hash field");
   if (typeof prev !== "string") return malformed("no prev_hash field");
-  // The scan already located the member; confirm it holds the parsed value, else search.
-  const span =
-    hashHint !== undefined && line.toString("latin1", hashHint, hashHint + 64) === hash
-      ? spanAt(line, hashHint)
-      : locateHash(line, hash);
-  if (!span) return malformed("hash value is not stored verbatim", hash);
+  const m = MEMBERS;
+  const scanned = scanLine(line, 0, bytes, m);
+  if (scanned === LINE_SCAN.tooDeep)
+    return malformed(`nested deeper than ${GO_MAX_DEPTH} levels, which Go's encoding/json refuses`);
+  if (scanned === LINE_SCAN.numberRange)
+    return malformed("holds a number beyond float64 range, which Go's encoding/json refuses");
+  // The hash cut out for hashing is the top-level member's value, as written (no escapes).
+  if (scanned !== LINE_SCAN.object) return malformed("not a JSON object");
+  if (m.hashKind !== 1) return malformed("hash value is not stored verbatim", hash);
+  const span = {
+    valueStart: m.hashStart,
+    valueEnd: m.hashEnd,
+    memberStart: m.hashMemberStart,
+    memberEnd: m.hashMemberEnd,
+  };
   return { record, hash, prev, span, line };
 }
 
@@ -155,7 +191,7 @@ export class ChainVerifier {
 
   #last(): string | null {
     if (this.#lastBytes) {
-      this.#lastHash = this.#lastBytes.toString("latin1", this.#lastAt, this.#lastAt + 64);
+      this.#lastHash = this.#lastBytes.toString("utf8", this.#lastAt, this.#lastAt + 64);
       this.#lastBytes = null;
     }
     return this.#lastHash;
@@ -187,16 +223,7 @@ export class ChainVerifier {
     const at = { file: file.path, line: lineNo };
     const read = readRecordLine(line);
     if ("error" in read) {
-      if (read.unparsable && incompleteTail && newestFile)
-        this.#add(
-          "truncated_tail",
-          "warning",
-          at,
-          null,
-          null,
-          `incomplete last line (${read.bytes} bytes, no newline): a crash mid-write or a live log`,
-        );
-      else this.#add("malformed", "error", at, null, read.hash, read.error);
+      this.#unreadable(read, at, incompleteTail && newestFile);
       return null;
     }
     const { record, hash, prev, span } = read;
@@ -205,6 +232,30 @@ export class ChainVerifier {
     this.#accept(file, hash, prev, at);
     this.#checkTime(record.timestamp, at);
     return record;
+  }
+
+  /**
+   * Reports a line longer than {@link MAX_LINE_BYTES} that the reader did not keep (see
+   * `LineBatch.overlongBytes`), as {@link verifyLine} reports a line it cannot read.
+   */
+  verifyOverlong(bytes: number, lineNo: number, incompleteTail = false, newestFile = true): void {
+    const file = this.#current;
+    if (!file) throw new Error("ChainVerifier: verifyOverlong called without beginFile");
+    this.#unreadable(overlongLine(bytes), { file: file.path, line: lineNo }, incompleteTail && newestFile);
+  }
+
+  /** A line that is not a record: a truncated tail at the live end of the log, else malformed. */
+  #unreadable(read: UnreadableLine, at: { file: string; line: number }, liveTail: boolean): void {
+    if (read.unparsable && liveTail)
+      this.#add(
+        "truncated_tail",
+        "warning",
+        at,
+        null,
+        null,
+        `incomplete last line (${read.bytes} bytes, no newline): a crash mid-write or a live log`,
+      );
+    else this.#add("malformed", "error", at, null, read.hash, read.error);
   }
 
   /**
@@ -244,8 +295,9 @@ export class ChainVerifier {
       }
     }
     const at = { file: file.path, line: lineNo };
-    const hash = bytes.toString("latin1", hashAt, hashAt + 64);
-    const prev = bytes.toString("latin1", scan.prevAt[index] as number, scan.prevEnd[index] as number);
+    // As JSON reads them: the scan only passes values without escapes, in valid UTF-8.
+    const hash = bytes.toString("utf8", hashAt, hashAt + 64);
+    const prev = bytes.toString("utf8", scan.prevAt[index] as number, scan.prevEnd[index] as number);
     if (this.#anchorState !== "pending")
       this.#judgeHash(status as 0 | 1 | 2, scan.blanks[index] ?? null, hash, at);
     this.#accept(file, hash, prev, at);
@@ -254,12 +306,7 @@ export class ChainVerifier {
     this.#checkTimeMs(scan.times[index] as number, at.file, at.line);
   }
 
-  #checkHash(
-    line: Buffer,
-    span: ReturnType<typeof locateHash> & object,
-    stored: string,
-    at: { file: string; line: number },
-  ): void {
+  #checkHash(line: Buffer, span: HashSpan, stored: string, at: { file: string; line: number }): void {
     const blank = sha256HexOfParts(line.subarray(0, span.valueStart), line.subarray(span.valueEnd));
     if (blank === stored) {
       this.#judgeHash(0, null, stored, at);

@@ -1,7 +1,9 @@
 import { isUtf8 } from "node:buffer";
 import { hash } from "node:crypto";
 import { Worker } from "node:worker_threads";
+import { MAX_LINE_BYTES } from "../io/line-reader.ts";
 import { type BlockScan, scanBlock } from "./scan-block.ts";
+import { GO_MAX_DEPTH, lineMembers, scanLine } from "./scan-line.ts";
 
 /** A block of lines and what scanning it found; offsets in `scan` index into `bytes`. */
 export interface ScannedBlock {
@@ -11,9 +13,48 @@ export interface ScannedBlock {
   owned?: boolean;
 }
 
-/** Scans a block on the calling thread (the pool's single-threaded twin). */
+/**
+ * Lines one scan covers at most: a block of iddio's lines holds ~10,000; a block of tiny junk lines
+ * (4 MiB of newlines is 4 M lines) is scanned in parts, so its per-line results stay ~2 MB.
+ */
+const MAX_SCAN_LINES = 1 << 16;
+
+const MEMBERS = lineMembers();
+
+/** Scans a block on the calling thread (the pool's single-threaded twin); see `BlockScan.end`. */
 export function scanHere(block: Buffer, owned = false): ScannedBlock {
-  return { bytes: block, scan: scanBlock(block, 0, block.length, hash, isUtf8), owned };
+  const scan = scanBlock(
+    block,
+    0,
+    block.length,
+    hash,
+    isUtf8,
+    scanLine,
+    MEMBERS,
+    MAX_LINE_BYTES,
+    MAX_SCAN_LINES,
+  );
+  return { bytes: block, scan, owned };
+}
+
+/**
+ * The parts of a scanned block, each a block of its own: the block itself when one scan covered
+ * it, else the part scanned and scans of the rest (each part a view of its lines only, not owned,
+ * so a thread it is handed to copies just those lines).
+ */
+export function* scannedParts(scanned: ScannedBlock): Generator<ScannedBlock> {
+  const { bytes, scan } = scanned;
+  if (scan.end >= bytes.length) {
+    yield scanned;
+    return;
+  }
+  yield { bytes: bytes.subarray(0, scan.end), scan, owned: false };
+  for (let rest = bytes.subarray(scan.end); rest.length > 0; ) {
+    const part = scanHere(rest);
+    if (part.scan.end === 0) return; // no complete line left
+    yield { bytes: rest.subarray(0, part.scan.end), scan: part.scan, owned: false };
+    rest = rest.subarray(part.scan.end);
+  }
 }
 
 // The worker evaluates the scanning function from its source: no file to resolve, so it works
@@ -23,6 +64,10 @@ const { parentPort } = require("node:worker_threads");
 const { hash, createHash } = require("node:crypto");
 const { isUtf8 } = require("node:buffer");
 const { createReadStream } = require("node:fs");
+const GO_MAX_DEPTH = ${GO_MAX_DEPTH};
+const lineMembers = ${lineMembers.toString()};
+const scanLine = ${scanLine.toString()};
+const members = lineMembers();
 const scanBlock = ${scanBlock.toString()};
 parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
   if (digestPath !== undefined) {
@@ -36,10 +81,10 @@ parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
     return;
   }
   try {
-    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8);
+    const r = scanBlock(Buffer.from(buffer), start, end, hash, isUtf8, scanLine, members, ${MAX_LINE_BYTES}, ${MAX_SCAN_LINES});
     // The bytes go back too (moved, not copied): the link check reads hash and prev_hash from them.
     const moved = [buffer, r.status.buffer, r.lineStart.buffer, r.hashAt.buffer, r.prevAt.buffer, r.prevEnd.buffer, r.times.buffer, r.plain.buffer];
-    parentPort.postMessage({ id, scan: r, buffer }, moved);
+    parentPort.postMessage({ id, scan: r, buffer, end }, moved);
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.stack) || error) });
   }
@@ -78,6 +123,7 @@ export class HashPool {
           id: number;
           scan?: BlockScan;
           buffer?: ArrayBuffer;
+          end?: number;
           digest?: FileDigestResult;
           error?: string;
         }) => {
@@ -85,7 +131,9 @@ export class HashPool {
           this.#pending.delete(m.id);
           if (!p) return;
           if (m.digest) p.resolve(m.digest);
-          else if (m.scan && m.buffer) p.resolve({ bytes: Buffer.from(m.buffer), scan: m.scan, owned: true });
+          // The bytes up to the block's end: a scan that stopped early (see `scannedParts`) goes on there.
+          else if (m.scan && m.buffer)
+            p.resolve({ bytes: Buffer.from(m.buffer, 0, m.end), scan: m.scan, owned: true });
           else p.reject(new Error(`hashing worker failed: ${m.error}`));
         },
       );

@@ -63,10 +63,7 @@ export function mapBlock(
       }
     }
     const from = scan.lineStart[i] as number;
-    const read = readRecordLine(
-      bytes.subarray(from, bytes.indexOf(0x0a, from)),
-      scanned ? (scan.hashAt[i] as number) - from : undefined,
-    );
+    const read = readRecordLine(bytes.subarray(from, bytes.indexOf(0x0a, from)));
     if (!("error" in read))
       dispatch.consume(
         read.record,

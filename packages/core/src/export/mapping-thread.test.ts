@@ -50,7 +50,7 @@ describe("mapping on a thread of its own", () => {
     }, 60_000);
   }
 
-  it("counts a line whose hash verifies but that is not JSON, on either thread, as verify accepts it", async () => {
+  it("reports a line whose hash verifies but that is not JSON as malformed, on either thread, as verify does", async () => {
     const home = writeRawChain([
       '{"timestamp":"2026-02-01T10:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"allow"',
       '{"timestamp":"2026-02-01T10:01:00Z","agent":"a",,"method":"GET","tier":0,"decision":"allow"',
@@ -62,13 +62,16 @@ describe("mapping on a thread of its own", () => {
       '{"timestamp":"2026-02-01T10:03:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"allow"',
     ]);
     const verdict = await verifyAuditLog({ source: home });
-    expect(verdict.verified).toBe(true);
+    expect(verdict.verified).toBe(false);
+    expect(verdict.findings.map((f) => [f.kind, f.line])).toEqual([
+      ["malformed", 2],
+      ["malformed", 3],
+      ["link_break", 4], // it names line 3's hash: a malformed line is no link
+    ]);
     for (const mappingThread of [false, true]) {
       const { result, files } = await exportFiles(home, "json", mappingThread);
-      expect(result.verified).toBe(true);
-      expect(result.summary.unrecognised_records.kinds).toEqual({
-        "(line whose hash verifies but that is not a JSON record)": 2,
-      });
+      expect(result.verified).toBe(false);
+      expect(result.summary.unrecognised_records.kinds).toEqual({});
       const cc61 = JSON.parse(files["cc6.1-access-controls.json"] as string);
       expect(cc61.population).toMatchObject({ command_events: 2, denied_requests: 0 });
     }
@@ -82,14 +85,19 @@ describe("mapping on a thread of its own", () => {
       '{"timestamp":"2025-12-01T00:01:00Z","\\u0065vent":"policy.changed","version":"v10","sha256":"cd","actor":"eve","snapshot":{}',
       // A command event before the period that no mapper could read: not counted.
       '{"timestamp":"2025-12-02T00:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"maybe"',
-      // Not even JSON: only skipping it by its bytes leaves it uncounted (it verifies all the same).
+      // Not even JSON: a malformed line, whatever its hash, and no record.
       '{"timestamp":"2025-12-03T00:00:00Z","agent":"a",,"tier":0',
       '{"timestamp":"2026-02-01T10:00:00Z","agent":"a","method":"GET","path":"/","tier":0,"decision":"allow"',
       '{"timestamp":"2026-04-02T00:00:00Z","agent":"b","method":"GET","path":"/","tier":0,"decision":"deny"',
     ]);
     for (const mappingThread of [false, true]) {
       const { result, files } = await exportFiles(home, "json", mappingThread);
-      expect(result.verified).toBe(true);
+      const integrity = JSON.parse(files["audit-log-integrity.json"] as string);
+      expect(integrity.findings.map((f: { kind: string; line: number }) => [f.kind, f.line])).toEqual([
+        ["malformed", 4],
+        ["link_break", 5],
+      ]);
+      expect(result.verified).toBe(false);
       expect(result.summary.unrecognised_records.total).toBe(0);
       const cc61 = JSON.parse(files["cc6.1-access-controls.json"] as string);
       expect(cc61.population).toMatchObject({ command_events: 1, agents: 1, denied_requests: 0 });

@@ -42,8 +42,8 @@ describe("bounded policy snapshots", () => {
     expect(JSON.stringify(snapshot).length).toBeLessThan(SNAPSHOT_MAX_BYTES * 1.1);
   });
 
-  it("exports a small log holding a 20,000-deep policy snapshot into a small package with a reason", async () => {
-    const line = `{"event":"policy.changed","timestamp":"2026-01-20T00:00:00Z","version":"v9","sha256":"${"a".repeat(64)}","snapshot":${nested(20_000)}`;
+  it("exports a small log holding a 9,000-deep policy snapshot (Go reads up to 10,000) into a small package with a reason", async () => {
+    const line = `{"event":"policy.changed","timestamp":"2026-01-20T00:00:00Z","version":"v9","sha256":"${"a".repeat(64)}","snapshot":${nested(9_000)}`;
     const home = writeRawChain([line, commandLine("2026-02-03T09:00:00Z")]);
     const out = join(mkdtempSync(join(tmpdir(), "deep-")), "evidence");
     await exportEvidence({

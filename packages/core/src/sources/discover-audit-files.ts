@@ -1,6 +1,7 @@
-import { readdirSync, statSync } from "node:fs";
+import { closeSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ComplianceError } from "../errors/compliance-error.ts";
+import { openRegularFile } from "../io/regular-file.ts";
 
 /** One audit log file found in a source. */
 export interface AuditFile {
@@ -39,6 +40,12 @@ export function discoverAuditFiles(source: string): AuditSource {
     const compressed = path.endsWith(".gz");
     return { home: dirname(path), files: [{ path, name: basename(path), compressed, bytes: stat.size }] };
   }
+  if (!stat.isDirectory())
+    throw new ComplianceError(
+      "INPUT_UNREADABLE",
+      `audit log source "${source}" is neither a regular file nor a folder`,
+      { subject: source },
+    );
   for (const dir of [path, join(path, "audit")]) {
     const files = listAuditFiles(dir, path);
     if (files.length > 0) return { home: path, files };
@@ -60,9 +67,11 @@ function listAuditFiles(dir: string, root: string): AuditFile[] {
   const files: AuditFile[] = [];
   for (const n of names.filter((name) => AUDIT_NAME.test(name)).sort()) {
     const p = join(dir, n);
-    const s = statSync(p);
-    if (s.isFile())
-      files.push({ path: p, name: p.slice(root.length + 1), compressed: n.endsWith(".gz"), bytes: s.size });
+    // An audit log that cannot be read is named, never skipped: skipping it would hide a gap.
+    const file = openRegularFile(p);
+    if (!file) continue; // removed since it was listed
+    closeSync(file.fd);
+    files.push({ path: p, name: p.slice(root.length + 1), compressed: n.endsWith(".gz"), bytes: file.size });
   }
   return files;
 }

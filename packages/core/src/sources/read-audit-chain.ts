@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
 import { ChainVerifier } from "../chain/chain-verifier.ts";
-import { HashPool, type ScannedBlock, scanHere } from "../chain/hash-pool.ts";
+import { HashPool, type ScannedBlock, scanHere, scannedParts } from "../chain/hash-pool.ts";
 import { ComplianceError, isComplianceError } from "../errors/compliance-error.ts";
 import type { ChainAnchor, ExportProgress } from "../export/export-options.ts";
 import type { LineBatch } from "../io/line-reader.ts";
@@ -92,18 +92,21 @@ export async function readAuditChain(
       const segment = next.value;
       verifier.beginFile(segment.name, segment.compressed);
       let lineNo = 1;
-      let tail: Buffer | null = null;
+      // An incomplete last line: its bytes, or its length when it was too long to keep.
+      let tail: Buffer | number | null = null;
       // The stored file's SHA-256 is computed by a worker reading it on its own: not on this thread.
       const fileDigest = pool && segment.path ? pool.digestFile(segment.path) : null;
       fileDigest?.catch(() => {});
       // The link check reads hash and prev_hash from the scanned bytes; the sink reads records after.
       const consume = async (scanned: ScannedBlock): Promise<void> => {
-        const firstLine = lineNo;
-        const { bytes, scan } = scanned;
-        for (let i = 0; i < scan.count; i++, lineNo++) verifier.verifyScanned(bytes, scan, i, lineNo);
-        if (sink) {
-          verifier.release(bytes); // the sink may move the block to another thread
-          await sink.block(scanned, segment.name, firstLine);
+        for (const part of scannedParts(scanned)) {
+          const firstLine = lineNo;
+          const { bytes, scan } = part;
+          for (let i = 0; i < scan.count; i++, lineNo++) verifier.verifyScanned(bytes, scan, i, lineNo);
+          if (sink) {
+            verifier.release(bytes); // the sink may move the block to another thread
+            await sink.block(part, segment.name, firstLine);
+          }
         }
       };
       const inflight: Promise<ScannedBlock>[] = [];
@@ -114,7 +117,12 @@ export async function readAuditChain(
               cause: options.signal.reason,
             });
           if (batch.incompleteTail) {
-            tail = (batch.lines?.[0] ?? batch.block ?? null) as Buffer | null;
+            tail = batch.overlongBytes ?? batch.lines?.[0] ?? batch.block ?? null;
+            continue;
+          }
+          if (batch.overlongBytes !== undefined) {
+            for (const scanned of inflight.splice(0)) await consume(await scanned);
+            verifier.verifyOverlong(batch.overlongBytes, lineNo++);
             continue;
           }
           const block = blockOf(batch);
@@ -155,7 +163,8 @@ export async function readAuditChain(
       // Only now do we know whether another segment follows: the newest one is the live end of the
       // log, where an incomplete last line is a truncated tail rather than damage.
       next = await segments.next();
-      if (tail) {
+      if (typeof tail === "number") verifier.verifyOverlong(tail, lineNo, true, next.done === true);
+      else if (tail) {
         const record = verifier.verifyLine(tail, lineNo, true, next.done === true);
         if (record && sink) await sink.record(record, { file: segment.name, line: lineNo });
       }
