@@ -147,8 +147,13 @@ export function verifyPanel(embedded: Obj): HTMLElement {
   const onInput = (input: HTMLInputElement) => () => void run(Array.from(input.files ?? [], fromFile));
   filesInput.addEventListener("change", onInput(filesInput));
   folderInput.addEventListener("change", onInput(folderInput));
-  keyInput.addEventListener("change", () => {
-    if (last.length > 0) void run(last);
+  // Pasting the key after choosing the files checks again.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  keyInput.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (last.length > 0) void run(last);
+    }, 300);
   });
   const drop = h(
     "div",
