@@ -67,7 +67,12 @@ export async function writeEvidencePackage(
   options: WriteEvidencePackageOptions = {},
 ): Promise<string> {
   const format = options.format ?? "json";
-  const period = options.period ?? { from: "2026-01-01", to: "2026-03-31", time_zone: "UTC" };
+  const period = options.period ?? {
+    from: "2026-01-01",
+    to: "2026-03-31",
+    time_zone: "UTC",
+    incomplete: false,
+  };
   const agents = options.agents ?? ["claude-code", "deploy-bot"];
   const ext = format === "json" ? "json" : "csv";
   await mkdir(dir, { recursive: true });

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import { Spool } from "../writers/spool.ts";
+import { Assessment, type PeriodFacts } from "./assessment.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
 import { ofTotal, sortStrings, str } from "./mapper-context.ts";
 import type { PolicyTrail, PolicyVersion } from "./policy-trail.ts";
@@ -111,8 +112,8 @@ export class AccessControlsMapper implements Mapper {
     }
   }
 
-  finish() {
-    const { inputs, period } = this.#ctx;
+  finish(facts: PeriodFacts) {
+    const { inputs } = this.#ctx;
     const missing: string[] = [];
     const noPolicyRecords = this.#policy.recordsSeen === 0;
     if (!inputs.policy && noPolicyRecords) missing.push("policy.yaml (and no policy.changed records)");
@@ -160,12 +161,19 @@ export class AccessControlsMapper implements Mapper {
     });
     const unknownIdentity = agents.filter((a) => a.identity_type === "unknown").length;
     this.#denied.close();
+    const assessment = new Assessment((pointer) => this.#ctx.listLocation("cc61", pointer));
+    assessment.add(
+      "attention",
+      "unknown_identity",
+      unknownIdentity,
+      `${unknownIdentity} agent(s) made requests with no known identity (neither mTLS certificate nor token)`,
+      "/agents",
+    );
     return {
       criterion: "CC6.1",
       title: "Logical access security",
-      period: { from: period.from, to: period.to, time_zone: period.timeZone },
-      status: unknownIdentity > 0 ? ("attention" as const) : ("ok" as const),
-      evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
+      period: this.#ctx.periodHeader,
+      ...assessment.result(facts, missing),
       missing_inputs: missing,
       population: {
         command_events: this.#commandEvents,

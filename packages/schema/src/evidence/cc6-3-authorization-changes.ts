@@ -19,7 +19,12 @@ export const policyChangeSchema = z.object({
 });
 
 export const approvalItemSchema = z.object({
-  timestamp,
+  timestamp: timestamp
+    .nullable()
+    .describe("When the escalated request was made; `null` when the log does not hold it."),
+  decided_at: timestamp.describe(
+    "When the outcome was decided: the approval record's time, or the request's plus its wait.",
+  ),
   request_id: z.string().nullable(),
   agent: z.string(),
   tier: z.int().nullable(),
@@ -29,6 +34,9 @@ export const approvalItemSchema = z.object({
   outcome: z.enum(["granted", "denied", "expired"]),
   approver: z.string().nullable(),
   wait_ms: z.int().nullable(),
+  source: z
+    .enum(["command", "record"])
+    .describe("Where the outcome was read: the escalated command line, or an `approval.*` record."),
 });
 
 export const escalationItemSchema = z.object({
@@ -52,6 +60,7 @@ export const cc63AuthorizationChangesSchema = z.object({
     command_events: z.int(),
     escalations: z.int(),
     resolved_escalations: z.int(),
+    unresolved_escalations: z.int(),
     break_glass_events: z.int(),
     policy_changes: z.int(),
   }),
@@ -70,11 +79,21 @@ export const cc63AuthorizationChangesSchema = z.object({
     granted: z.int(),
     denied: z.int(),
     expired: z.int(),
+    unresolved: z.int(),
+    conflicting_outcomes: z.int(),
     wait_ms: z.object({ median: z.int().nullable(), p95: z.int().nullable(), max: z.int().nullable() }),
     by_approver: z.array(
       z.object({ approver: z.string(), granted: z.int(), denied: z.int(), expired: z.int(), total: z.int() }),
     ),
     items: z.array(approvalItemSchema),
+    requested_earlier: z.object({
+      total: z.int(),
+      granted: z.int(),
+      denied: z.int(),
+      expired: z.int(),
+      items: z.array(approvalItemSchema),
+    }),
+    without_request: listOf(approvalItemSchema),
   }),
   unresolved_escalations: listOf(escalationItemSchema),
   break_glass: listOf(breakGlassItemSchema),

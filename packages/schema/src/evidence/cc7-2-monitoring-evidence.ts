@@ -12,6 +12,7 @@ export const cc72MonitoringEvidenceSchema = z.object({
   }),
   audit_log: z.object({
     total_events: z.int(),
+    chain_events: z.int(),
     hash_chain_verified: z.boolean(),
     first_event: timestamp.nullable(),
     last_event: timestamp.nullable(),

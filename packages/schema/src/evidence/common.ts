@@ -9,9 +9,14 @@ export const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "expected 64 lowerca
 
 /** The period an evidence package covers: dates inclusive, in `time_zone`. */
 export const periodSchema = z.object({
-  from: isoDate,
-  to: isoDate,
-  time_zone: z.string(),
+  from: isoDate.describe("First day of the period (inclusive), in `time_zone`."),
+  to: isoDate.describe("Last day of the period (inclusive, its whole day), in `time_zone`."),
+  time_zone: z.string().describe("IANA time zone the dates are read in."),
+  incomplete: z
+    .boolean()
+    .describe(
+      "`true` when the period had not ended when the package was exported: its figures cover only the part already past.",
+    ),
 });
 
 /** Counts by tier `"0"`–`"4"`. */
@@ -25,10 +30,40 @@ export const byTierSchema = z.object({
 /** Counts by policy decision. */
 export const byDecisionSchema = z.object({ allow: z.int(), escalate: z.int(), deny: z.int() });
 
-/** `strong` when every input the criterion draws on was present; `partial` names what was missing. */
-export const evidenceStrength = z.enum(["strong", "partial"]);
-/** `ok`: nothing to review; `attention`: findings an auditor should read; `fail`: the control did not hold. */
-export const criterionStatus = z.enum(["ok", "attention", "fail"]);
+/**
+ * `strong`: every input the criterion draws on was present, the chain verified and the period has
+ * ended; `partial`: an input was missing (`missing_inputs` names it); `weak`: the chain did not
+ * verify, the period holds no events or has not ended (`reasons` says which).
+ */
+export const evidenceStrength = z
+  .enum(["strong", "partial", "weak"])
+  .describe(
+    "`strong`: every input present, chain verified, period ended; `partial`: an input was missing (see `missing_inputs`); `weak`: the chain did not verify, the period holds no events, or it has not ended (see `reasons`).",
+  );
+/**
+ * `ok`: nothing to review; `attention`: findings an auditor should read; `fail`: the control did
+ * not hold or its evidence cannot be trusted; `no_evidence`: the period holds no events to assess.
+ */
+export const criterionStatus = z
+  .enum(["ok", "attention", "fail", "no_evidence"])
+  .describe(
+    "`ok`: nothing to review; `attention`: findings to read (see `reasons`); `fail`: the control did not hold or its evidence cannot be trusted; `no_evidence`: the period holds no events to assess.",
+  );
+
+/** Why a criterion is not `ok`: one entry per kind of finding, pointing at where its items are. */
+export const reasonSchema = z
+  .object({
+    code: z.string().describe("Stable machine-readable code, e.g. `unresolved_escalations`."),
+    message: z.string().describe("One sentence for a person."),
+    count: z.int().describe("How many items the reason covers."),
+    detail: z
+      .string()
+      .nullable()
+      .describe(
+        "Where the items are: a JSON pointer into this package's file (`cc6.3-authorization-changes.json#/unresolved_escalations`) or a CSV file name; `null` when there is no list.",
+      ),
+  })
+  .describe("Why a criterion is not `ok`.");
 
 /** Fields every criterion file starts with (DESIGN §5). */
 export const criterionHeader = {
@@ -37,7 +72,12 @@ export const criterionHeader = {
   period: periodSchema,
   status: criterionStatus,
   evidence_strength: evidenceStrength,
-  missing_inputs: z.array(z.string()),
+  missing_inputs: z
+    .array(z.string())
+    .describe("Optional inputs that were absent (evidence strength `partial`)."),
+  reasons: z
+    .array(reasonSchema)
+    .describe("Why the status is not `ok` (empty exactly when it is `ok`), most severe first."),
 };
 
 /** A list that may be long: its total and every item. */

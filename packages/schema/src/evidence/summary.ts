@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { criterionStatus, evidenceStrength, periodSchema, sha256Hex, timestamp } from "./common.ts";
+import {
+  criterionStatus,
+  evidenceStrength,
+  periodSchema,
+  reasonSchema,
+  sha256Hex,
+  timestamp,
+} from "./common.ts";
 
 /** One file of the package, as listed in the manifest. */
 export const manifestEntrySchema = z.object({
@@ -32,13 +39,14 @@ export const summarySchema = z.object({
       status: criterionStatus,
       evidence_strength: evidenceStrength,
       missing_inputs: z.array(z.string()),
+      reasons: z.array(reasonSchema),
       headline: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()])),
     }),
   ),
   integrity: z.object({
     file: z.string(),
     verified: z.boolean(),
-    total_events: z.int(),
+    chain_events: z.int(),
     findings: z.int(),
     chain_head: z.string().nullable(),
   }),
