@@ -11,7 +11,7 @@ import {
 /** One file of the package, as listed in the manifest. */
 export const manifestEntrySchema = z.object({
   file: z.string(),
-  media_type: z.enum(["application/json", "text/csv"]),
+  media_type: z.enum(["application/json", "text/csv", "text/html"]),
   bytes: z.int(),
   sha256: sha256Hex,
 });
