@@ -22,6 +22,7 @@ export async function buildReportTemplate(): Promise<{ path: string; bytes: numb
     target: "chrome109",
     write: false,
     legalComments: "none",
+    conditions: ["dev-source"],
     logLevel: "error",
   });
   const script = bundle.outputFiles[0]?.text ?? "";

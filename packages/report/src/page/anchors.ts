@@ -1,3 +1,9 @@
+import {
+  type CriterionDocument,
+  CSV_LIST_FILES,
+  DOCUMENT_NAMES,
+  INTEGRITY_FINDINGS_CSV,
+} from "@iddio-compliance/schema/wire";
 import { fileStem } from "./data.ts";
 
 /**
@@ -5,23 +11,17 @@ import { fileStem } from "./data.ts";
  * unresolved_escalations", or a CSV file name) links to the section that holds its items.
  */
 
-/** Detail CSV files of a CSV package and the document list each one holds. */
-const CSV_DETAILS: Record<string, [string, string]> = {
-  "cc6.1-denied-requests": ["cc6.1-access-controls", "/denied_requests"],
-  "cc6.1-policy": ["cc6.1-access-controls", "/policy"],
-  "cc6.2-credentials": ["cc6.2-credential-lifecycle", "/agents"],
-  "cc6.2-findings": ["cc6.2-credential-lifecycle", "/findings"],
-  "cc6.3-approvals": ["cc6.3-authorization-changes", "/approvals/items"],
-  "cc6.3-policy-changes": ["cc6.3-authorization-changes", "/policy_changes"],
-  "cc6.3-unresolved": ["cc6.3-authorization-changes", "/unresolved_escalations"],
-  "cc6.3-unresolved-escalations": ["cc6.3-authorization-changes", "/unresolved_escalations"],
-  "cc6.3-break-glass": ["cc6.3-authorization-changes", "/break_glass"],
-  "cc6.3-tier-model": ["cc6.3-authorization-changes", "/tier_model"],
-  "cc7.2-silent-periods": ["cc7.2-monitoring-evidence", "/silent_periods"],
-  "cc7.2-daily-activity": ["cc7.2-monitoring-evidence", "/daily_activity"],
-  "cc7.2-recordings": ["cc7.2-monitoring-evidence", "/session_recordings"],
-  "cc7.2-missing-recordings": ["cc7.2-monitoring-evidence", "/session_recordings/missing"],
-};
+/** Each list file of a CSV package → the document and JSON pointer of the list it holds. */
+const CSV_DETAILS: Record<string, [string, string]> = {};
+for (const [doc, files] of Object.entries(CSV_LIST_FILES)) {
+  for (const [pointer, file] of Object.entries(files)) {
+    const stem = fileStem(file);
+    // A document's own CSV (its per-agent rows) stays a link to the document's section.
+    if (!(stem in CSV_DETAILS) && stem !== DOCUMENT_NAMES[doc as CriterionDocument])
+      CSV_DETAILS[stem] = [DOCUMENT_NAMES[doc as CriterionDocument], pointer];
+  }
+}
+CSV_DETAILS[fileStem(INTEGRITY_FINDINGS_CSV)] = [DOCUMENT_NAMES.integrity, "/findings"];
 
 /** An element id for a document location (ids may hold any character but spaces; keep them tame). */
 export function anchorId(stem: string, pointer = ""): string {

@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { command, writeChain } from "../../../core/src/test-support/write-chain.ts";
-import { renderReport } from "../render-report.ts";
 
 export const REPO_ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 export const SAMPLE_HOME = join(REPO_ROOT, "examples/iddio-home");
@@ -46,13 +45,9 @@ export function packageData(dir: string): { summary: Record<string, any>; docume
   return { summary, documents };
 }
 
-/** The package's report.html (rendered beside the package when the export did not write one). */
+/** The package's report.html, as the export wrote it. */
 export function reportOf(dir: string): string {
-  const inside = join(dir, "report.html");
-  if (existsSync(inside)) return inside;
-  const beside = `${dir}.report.html`;
-  if (!existsSync(beside)) writeFileSync(beside, renderReport(packageData(dir)));
-  return beside;
+  return join(dir, "report.html");
 }
 
 /** Strings an attacker controls in the log, each able to break out of a careless page. */

@@ -1,3 +1,4 @@
+import { TIER_NAMES } from "@iddio-compliance/schema/wire";
 import { type Anchors, anchorId } from "../anchors.ts";
 import { arr, at, num, type Obj, obj, str } from "../data.ts";
 import { h } from "../dom.ts";
@@ -135,7 +136,7 @@ export function tableId(ctx: CriterionContext, pointer: string): string {
 
 /** Tier names from CC6.3's tier model (or the standard ones). */
 export function tierNames(documents: Record<string, Obj>): string[] {
-  const names = ["OBSERVE", "OPERATE", "MODIFY", "SENSITIVE", "BREAK-GLASS"];
+  const names: string[] = [...TIER_NAMES];
   for (const doc of Object.values(documents)) {
     for (const row of arr(doc.tier_model)) {
       const tier = num(at(row, "tier"));

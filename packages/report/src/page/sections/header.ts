@@ -65,7 +65,7 @@ export function reportHeader(summary: Obj): HTMLElement {
             "data-value": JSON.stringify(verified ?? null),
           },
           verified === true ? "✓ verified" : verified === false ? "✗ NOT verified" : "unknown",
-          ` — ${formatNumber(num(integrity.total_events))} events, ${formatNumber(num(integrity.findings))} findings`,
+          ` — ${formatNumber(num(integrity.chain_events ?? integrity.total_events))} events in the chain, ${formatNumber(num(integrity.findings))} findings`,
         ),
         "integrity.verified",
       ),
