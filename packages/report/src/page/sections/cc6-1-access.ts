@@ -5,7 +5,7 @@ import { arr, at, listItems, num, obj, str } from "../data.ts";
 import { h } from "../dom.ts";
 import { findingsTable, staticTable } from "../findings-table.ts";
 import { shortHash } from "../format.ts";
-import { type CriterionContext, listHeading, tableId, tierNames } from "./criterion.ts";
+import { type CriterionContext, listHeading, listSource, tableId, tierNames } from "./criterion.ts";
 
 const TIERS = ["0", "1", "2", "3", "4"] as const;
 const DECISIONS = ["allow", "escalate", "deny"] as const;
@@ -125,7 +125,7 @@ export function accessControlsBody(ctx: CriterionContext): (HTMLElement | null)[
       caption: "Denied requests",
       total: denied.total,
       rows: denied.items,
-      source: ctx.file.endsWith(".csv") ? "cc6.1-denied-requests.csv" : `${ctx.file} /denied_requests`,
+      source: listSource(ctx, "/denied_requests"),
       columns: [
         { header: "Time", key: "timestamp", nowrap: true },
         { header: "Agent", key: "agent" },

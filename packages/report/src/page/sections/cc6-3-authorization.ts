@@ -5,7 +5,7 @@ import { arr, at, listItems, num, obj, str } from "../data.ts";
 import { h } from "../dom.ts";
 import { type Column, findingsTable, staticTable } from "../findings-table.ts";
 import { formatMs, shortHash } from "../format.ts";
-import { type CriterionContext, listHeading, tableId } from "./criterion.ts";
+import { type CriterionContext, listHeading, listSource, tableId } from "./criterion.ts";
 
 const REQUEST_COLUMNS: Column[] = [
   { header: "Time", key: "timestamp", nowrap: true },
@@ -22,7 +22,6 @@ export function authorizationBody(ctx: CriterionContext): (HTMLElement | null)[]
   const doc = ctx.doc;
   if (!doc) return [];
   const period = obj(doc.period) ?? obj(ctx.summary.period) ?? {};
-  const csv = ctx.file.endsWith(".csv");
   const out: (HTMLElement | null)[] = [];
 
   const changes = arr(doc.policy_changes).map((c) => obj(c) ?? {});
@@ -173,7 +172,7 @@ export function authorizationBody(ctx: CriterionContext): (HTMLElement | null)[]
       caption: "Unresolved escalations",
       total: unresolved.total,
       rows: unresolved.items,
-      source: csv ? "the CSV package" : `${ctx.file} /unresolved_escalations`,
+      source: listSource(ctx, "/unresolved_escalations"),
       columns: [
         ...REQUEST_COLUMNS,
         { header: "Log file", key: "file" },
@@ -189,7 +188,7 @@ export function authorizationBody(ctx: CriterionContext): (HTMLElement | null)[]
       caption: "Break-glass requests",
       total: breakGlass.total,
       rows: breakGlass.items,
-      source: csv ? "the CSV package" : `${ctx.file} /break_glass`,
+      source: listSource(ctx, "/break_glass"),
       columns: [
         ...REQUEST_COLUMNS,
         { header: "Decision", key: "decision" },
@@ -205,7 +204,7 @@ export function authorizationBody(ctx: CriterionContext): (HTMLElement | null)[]
       caption: "Approvals",
       total: items.total,
       rows: items.items,
-      source: csv ? "cc6.3-approvals.csv" : `${ctx.file} /approvals/items`,
+      source: listSource(ctx, "/approvals/items"),
       columns: [
         ...REQUEST_COLUMNS,
         { header: "Outcome", key: "outcome" },

@@ -1,4 +1,9 @@
-import { TIER_NAMES } from "@iddio-compliance/schema/wire";
+import {
+  type CriterionDocument,
+  DOCUMENT_NAMES,
+  listLocation,
+  TIER_NAMES,
+} from "@iddio-compliance/schema/wire";
 import { type Anchors, anchorId } from "../anchors.ts";
 import { arr, at, num, type Obj, obj, str } from "../data.ts";
 import { h } from "../dom.ts";
@@ -132,6 +137,16 @@ export function listHeading(ctx: CriterionContext, pointer: string, text: string
 /** The id of a findings table showing the list at `pointer`. */
 export function tableId(ctx: CriterionContext, pointer: string): string {
   return `${anchorId(ctx.stem, pointer)}-table`;
+}
+
+/** Where the package holds the items of the list at `pointer`: `file.json#/pointer`, or its CSV file. */
+export function listSource(ctx: CriterionContext, pointer: string): string {
+  const key = (Object.keys(DOCUMENT_NAMES) as (keyof typeof DOCUMENT_NAMES)[]).find(
+    (k) => DOCUMENT_NAMES[k] === ctx.stem,
+  );
+  const format = ctx.summary.format === "csv" ? "csv" : "json";
+  if (!key || key === "integrity" || key === "summary") return `${ctx.file}#${pointer}`;
+  return listLocation(format, key as CriterionDocument, pointer);
 }
 
 /** Tier names from CC6.3's tier model (or the standard ones). */
