@@ -83,7 +83,6 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       buildSummary({
         docs,
         format: options.format,
-        period,
         source: sourceInfo,
         generatedAt: now,
         unrecognised: mapped.unrecognised,

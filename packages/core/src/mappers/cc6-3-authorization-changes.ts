@@ -205,7 +205,7 @@ export class AuthorizationChangesMapper implements Mapper {
   }
 
   finish(facts: PeriodFacts) {
-    const { period, inputs } = this.#ctx;
+    const { inputs } = this.#ctx;
     this.#linker.finish();
     for (const spool of [
       this.#approvals,

@@ -1,5 +1,4 @@
 import type { EvidenceSummary, ManifestEntry } from "@iddio-compliance/schema";
-import type { Period } from "../time/period.ts";
 import { GENERATOR } from "../version.ts";
 import { type EvidenceDocuments, FILE_NAMES } from "./evidence-documents.ts";
 import { headlineOf } from "./headlines.ts";
@@ -15,13 +14,12 @@ export interface SummarySource {
 export function buildSummary(args: {
   docs: EvidenceDocuments;
   format: "json" | "csv";
-  period: Period;
   source: SummarySource;
   generatedAt: Date;
   unrecognised: ReadonlyMap<string, number>;
   manifest: ManifestEntry[];
 }): EvidenceSummary {
-  const { docs, format, period } = args;
+  const { docs, format } = args;
   const { cc61, cc62, cc63, cc72, integrity } = docs;
   const ext = format === "json" ? "json" : "csv";
   const criterion = (

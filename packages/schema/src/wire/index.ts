@@ -3,9 +3,14 @@
 // and the file names of a package.
 
 export type { CriterionDocument } from "../evidence/package-files.ts";
-export { DOCUMENT_NAMES, listLocation } from "../evidence/package-files.ts";
+export {
+  CSV_LIST_FILES,
+  DOCUMENT_NAMES,
+  INTEGRITY_FINDINGS_CSV,
+  listLocation,
+  REASONS_CSV,
+} from "../evidence/package-files.ts";
 export type { GoField } from "./go-json.ts";
 export { goMarshalStruct, goMarshalValue, goQuote } from "./go-json.ts";
 export { COMMAND_EVENT_FIELDS, LIFECYCLE_KINDS, lifecycleFields } from "./struct-order.ts";
 export { TIER_NAMES } from "./tier-names.ts";
-export { CSV_LIST_FILES, INTEGRITY_FINDINGS_CSV, REASONS_CSV } from "../evidence/package-files.ts";
