@@ -29,7 +29,7 @@ export async function launchChromium(executablePath: string = DEFAULT_CHROMIUM):
     throw new ReportError(
       "CHROMIUM_NOT_FOUND",
       `no Chromium at ${executablePath}: install one (Debian/Ubuntu: apt-get install chromium) or name it with --chromium PATH; or open report.html in a browser and use Print → Save as PDF`,
-      { cause },
+      { subject: executablePath, cause },
     );
   }
   // Loaded on demand: rendering report.html never needs it.

@@ -36,6 +36,7 @@ export async function printReportPdf(options: PrintReportPdfOptions): Promise<vo
       throw new ReportError(
         "PDF_FAILED",
         `${options.html}: the report could not be drawn, so no PDF was written`,
+        { subject: options.html },
       );
     await page.emulateMedia({ media: "print" });
     await page.pdf({

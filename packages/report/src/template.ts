@@ -25,6 +25,7 @@ export function loadReportTemplate(): ReportTemplate {
     html = readFileSync(path, "utf8");
   } catch (cause) {
     throw new ReportError("TEMPLATE_MISSING", `the report page is not built (${path}): run "pnpm build"`, {
+      subject: path,
       cause,
     });
   }
@@ -33,6 +34,7 @@ export function loadReportTemplate(): ReportTemplate {
     throw new ReportError(
       "TEMPLATE_INVALID",
       `${path} must hold the data marker exactly once: rebuild it with "pnpm build"`,
+      { subject: path },
     );
   cached = { before: html.slice(0, at), after: html.slice(at + DATA_MARKER.length) };
   return cached;
