@@ -15,5 +15,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // The report page is built (bundled, inlined) before any test renders it.
+    globalSetup: ["packages/report/scripts/vitest-global-setup.ts"],
   },
 });

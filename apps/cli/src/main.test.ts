@@ -10,12 +10,12 @@ const GO_CHAIN = join(GO_FIXTURES, "chain.jsonl");
 const tmp = () => mkdtempSync(join(tmpdir(), "cli-"));
 
 describe("iddio-compliance export", () => {
-  it("writes the six JSON files, each valid against its schema, and prints a summary", async () => {
+  it("writes the six JSON files, each valid against its schema, and report.html, and prints a summary", async () => {
     const out = join(tmp(), "evidence");
     const r = await runCli(exportArgs(GO_CHAIN, out, "2026-02-08", "2026-02-08"));
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(Object.keys(EVIDENCE_FILES).sort());
+    expect(readdirSync(out).sort()).toEqual([...Object.keys(EVIDENCE_FILES), "report.html"].sort());
     for (const [file, schema] of Object.entries(EVIDENCE_FILES)) {
       const parsed = schema.safeParse(JSON.parse(readFileSync(join(out, file), "utf8")));
       expect(parsed.success, `${file}: ${parsed.error?.message}`).toBe(true);
@@ -48,6 +48,7 @@ describe("iddio-compliance export", () => {
       "cc7.2-recording-problems.csv",
       "cc7.2-silent-periods.csv",
       "reasons.csv",
+      "report.html",
       "summary.csv",
       "summary.json",
     ]);
@@ -62,8 +63,12 @@ describe("iddio-compliance export", () => {
     const b = join(tmp(), "b");
     for (const out of [a, b]) await runCli(exportArgs(GO_CHAIN, out));
     for (const file of readdirSync(a)) {
-      const strip = (dir: string) =>
-        readFileSync(join(dir, file), "utf8").replace(/"(generated_at|verified_at)": "[^"]*"/g, "");
+      // report.html embeds summary.json, whose manifest digests cover the verified_at of the integrity file.
+      const varying =
+        file === "report.html"
+          ? /"(generated_at|verified_at|sha256|bytes)": ("[^"]*"|\d+)/g
+          : /"(generated_at|verified_at)": "[^"]*"/g;
+      const strip = (dir: string) => readFileSync(join(dir, file), "utf8").replace(varying, "");
       if (file !== "summary.json") expect(strip(b), file).toBe(strip(a));
     }
   });

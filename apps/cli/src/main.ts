@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./commands/verify-package.ts")).verifyPackageCommand,
     summary: "check a package against its manifest",
   },
+  report: {
+    load: async () => (await import("./commands/report.ts")).reportCommand,
+    summary: "print a package's report.html to PDF",
+  },
   push: {
     load: async () => (await import("./commands/push.ts")).pushCommand,
     summary: "push an evidence package to the configured connectors",

@@ -28,6 +28,7 @@ Options:
                      and its chain is verified too (repeatable)
   --tz ZONE          IANA time zone the dates are read in (default: UTC)
   --json             print the package's summary.json instead of the human summary
+  --no-report        leave out report.html (the self-contained page for people)
   --threads N        hashing worker threads (default: cores - 1 from 3 cores up); records are
                      mapped on a thread of their own (2 cores or more, logs over 16 MB); 0: one
                      thread for all
@@ -56,6 +57,7 @@ export const exportCommand: Command = async (argv, io) => {
     threads: { type: "string" },
     tz: { type: "string", default: "UTC" },
     json: { type: "boolean", default: false },
+    "no-report": { type: "boolean", default: false },
   });
   if (values.help) {
     io.stdout.write(EXPORT_HELP);
@@ -89,6 +91,7 @@ export const exportCommand: Command = async (argv, io) => {
       format,
       output,
       onProgress: bar.update,
+      report: !values["no-report"],
     });
   } finally {
     bar.done();
@@ -135,6 +138,10 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
   lines.push(
     `  Evidence: ${outputFlag} (${summary.manifest.length + 1} files; manifest with SHA-256 in summary.json)`,
   );
+  if (summary.manifest.some((m) => m.file === "report.html"))
+    lines.push(
+      `  Report: ${outputFlag}/report.html (open it in a browser to read, print or verify the package)`,
+    );
   io.stdout.write(terminalLines(lines));
 }
 

@@ -5,7 +5,7 @@ import type { CriterionKey } from "./criterion-of-file.ts";
 export interface EvidenceFile {
   /** File name inside the package, e.g. `cc6.1-access-controls.json`. */
   name: string;
-  mediaType: "application/json" | "text/csv";
+  mediaType: EvidenceSummary["manifest"][number]["media_type"];
   bytes: Uint8Array;
   /** Size in bytes. */
   size: number;

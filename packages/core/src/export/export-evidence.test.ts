@@ -59,9 +59,7 @@ describe("exportEvidence on the bundled sample quarter", () => {
   it("lists in the manifest every other file with its size and SHA-256", () => {
     const manifest = docs["summary.json"].manifest as { file: string; bytes: number; sha256: string }[];
     expect(manifest.map((m) => m.file).sort()).toEqual(
-      Object.keys(EVIDENCE_FILES)
-        .filter((f) => f !== "summary.json")
-        .sort(),
+      [...Object.keys(EVIDENCE_FILES).filter((f) => f !== "summary.json"), "report.html"].sort(),
     );
     for (const m of manifest) {
       const bytes = readFileSync(join(out, m.file));

@@ -14,6 +14,7 @@ import { writeJsonDocument } from "../writers/json-writer.ts";
 import { createSpoolDir } from "../writers/spool.ts";
 import { writeCsvPackage } from "../writers/write-csv-package.ts";
 import { writeJsonPackage } from "../writers/write-json-package.ts";
+import { writeReport } from "../writers/write-report.ts";
 import { checkInvariants } from "./check-invariants.ts";
 import type { ExportEvidenceOptions, ExportEvidenceResult } from "./export-options.ts";
 import { MappingSession } from "./mapping-session.ts";
@@ -108,6 +109,10 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       const sink = new FileSink(join(dir.staging, "summary.csv"));
       await sink.write(csvRows(summaryCsvRows(summary)));
       manifest.push({ file: "summary.csv", media_type: "text/csv", ...sink.close() });
+      summary = { ...summary, manifest };
+    }
+    if (options.report !== false) {
+      manifest.push(await writeReport(dir.staging, docs, summary));
       summary = { ...summary, manifest };
     }
     const sink = new FileSink(join(dir.staging, "summary.json"));

@@ -53,6 +53,8 @@ export interface ExportEvidenceOptions {
    * @default true with two cores or more, for logs over 16 MB
    */
   mappingThread?: boolean;
+  /** Write `report.html`, the package's self-contained page for people, and list it in the manifest. @default true */
+  report?: boolean;
 }
 
 /** What {@link exportEvidence} produced. */

@@ -1,16 +1,19 @@
 import type { FileSink } from "./file-sink.ts";
 import { ITEM_END_BYTE, isSpool } from "./spool.ts";
 
+/** Where JSON is written: a {@link FileSink}, or a filter in front of one. */
+export type JsonSink = Pick<FileSink, "write" | "writeBytes">;
+
 /**
  * Writes an evidence document as pretty JSON (two-space indent, keys in the order the mapper
  * built them, so output is deterministic), streaming {@link Spool} lists item by item.
  */
-export async function writeJsonDocument(sink: FileSink, document: unknown): Promise<void> {
+export async function writeJsonDocument(sink: JsonSink, document: unknown): Promise<void> {
   await writeValue(sink, document, "");
   await sink.write("\n");
 }
 
-async function writeValue(sink: FileSink, value: unknown, indent: string): Promise<void> {
+async function writeValue(sink: JsonSink, value: unknown, indent: string): Promise<void> {
   if (isSpool(value)) {
     // Items are stored as pretty JSON: indent them and put commas between them, in bytes.
     const inner = Buffer.from(`${indent}  `);

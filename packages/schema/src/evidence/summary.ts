@@ -12,8 +12,10 @@ import {
 export const manifestEntrySchema = z.object({
   file: z.string().describe("The file's name inside the package folder."),
   media_type: z
-    .enum(["application/json", "text/csv"])
-    .describe("`application/json` for a JSON document, `text/csv` for a CSV table."),
+    .enum(["application/json", "text/csv", "text/html"])
+    .describe(
+      "`application/json` for a JSON document, `text/csv` for a CSV table, `text/html` for `report.html`.",
+    ),
   bytes: z.int().describe("The file's size in bytes, as written."),
   sha256: sha256Hex.describe("Lowercase hex SHA-256 of the file's bytes, as written."),
 });

@@ -87,7 +87,7 @@ describePostgres("postgresSource against PostgreSQL", (databaseUrl) => {
       const fileFiles = packageFiles(fileDir);
       expect([...pgFiles.keys()]).toEqual([...fileFiles.keys()]);
       for (const [name, text] of fileFiles) {
-        if (name === "summary.json") continue;
+        if (name === "summary.json" || name === "report.html") continue;
         // The only normalisation: the segment name where the JSONL package names its file
         // (audit-log-integrity files[].path and findings[].file, cc6.1 denied_requests[].file).
         expect(pgFiles.get(name)?.replaceAll(ACME_SEGMENT, "audit.jsonl"), name).toBe(text);
@@ -103,6 +103,22 @@ describePostgres("postgresSource against PostgreSQL", (databaseUrl) => {
       };
       expect(summary(pgFiles.get("summary.json") as string)).toEqual(
         summary(fileFiles.get("summary.json") as string),
+      );
+      // report.html embeds the summary and the documents: the same two normalisations apply to them.
+      const report = (html: string) => {
+        const open = '<script type="application/json" id="report-data">';
+        const start = html.indexOf(open) + open.length;
+        const data = JSON.parse(
+          html.slice(start, html.indexOf("</script>", start)).replaceAll(ACME_SEGMENT, "audit.jsonl"),
+        );
+        return {
+          page: html.slice(0, start) + html.slice(html.indexOf("</script>", start)),
+          documents: data.documents,
+          summary: summary(JSON.stringify(data.summary)),
+        };
+      };
+      expect(report(pgFiles.get("report.html") as string)).toEqual(
+        report(fileFiles.get("report.html") as string),
       );
       expect(fromPg.summary.source).toEqual({
         type: "postgres",

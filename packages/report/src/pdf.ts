@@ -1,0 +1,3 @@
+export { DEFAULT_CHROMIUM } from "./chromium.ts";
+export type { PrintReportPdfOptions } from "./print-pdf.ts";
+export { printReportPdf } from "./print-pdf.ts";
