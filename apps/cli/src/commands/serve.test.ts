@@ -53,6 +53,31 @@ function chainedEvent(log: string): string {
 }
 
 describe("iddio-compliance serve (sidecar, in a child process)", () => {
+  it("fails /healthz with the reason, and says so at start, when its audit log does not exist; logs serving once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "serve-nosource-"));
+    const missing = join(dir, "no-such-home");
+    writeFileSync(
+      join(dir, "server.yaml"),
+      `compliance:\n  source: { audit_log: ${missing} }\n  state_dir: ${join(dir, "state")}\n  listen: 127.0.0.1:0\n  auto_export: { enabled: true, storage: ${join(dir, "store")} }\n`,
+    );
+    const child = spawnCli(["serve", "--config", join(dir, "server.yaml")]);
+    children.push(child);
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const url = await until(
+      () => /serving \/healthz and \/metrics on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1],
+    );
+    const response = await fetch(`${url}/healthz`);
+    expect(response.status).toBe(503);
+    const health = (await response.json()) as { status: string; problems: string[] };
+    expect(health.status).toBe("failing");
+    expect(health.problems[0]).toContain(`compliance.source.audit_log: ${missing} cannot be read (ENOENT)`);
+    expect(stderr).toContain("source unavailable: compliance.source.audit_log");
+    expect(stderr.match(/serving \/healthz and \/metrics/g)).toHaveLength(1);
+  });
+
   it("verifies appended lines, alerts on an edited line, and records a policy change the next export reports", async () => {
     const dir = mkdtempSync(join(tmpdir(), "serve-"));
     const home = join(dir, "home");

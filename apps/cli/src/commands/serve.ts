@@ -81,7 +81,6 @@ export const serveCommand: Command = async (argv, io) => {
     }
     throw error;
   }
-  logger.info(`serving /healthz and /metrics on ${sidecar.url}`);
   await sidecar.closed;
   return 0;
 };

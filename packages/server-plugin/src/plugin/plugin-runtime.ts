@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { AuditLineSource } from "@iddio-compliance/core";
 import { AuditTailVerifier } from "../audit/audit-tail-verifier.ts";
@@ -49,8 +49,11 @@ export interface RuntimeDeps {
 
 /** Health as `/healthz` reports it. */
 export interface PluginHealth {
-  /** `degraded`: running, but something needs an operator (see `problems`). */
-  status: "ok" | "degraded" | "closing";
+  /**
+   * `degraded`: running, but something needs an operator (see `problems`); `failing`: the source
+   * cannot be read, so no evidence can be produced (`/healthz` answers 503).
+   */
+  status: "ok" | "degraded" | "failing" | "closing";
   /** One sentence per problem that makes the status `degraded`. */
   problems: string[];
   /** Last successful export (ISO 8601), or `null`. */
@@ -80,6 +83,10 @@ export class ComplianceRuntime {
   #connectorAbort = new AbortController();
   #scheduler: ExportScheduler | undefined;
   #closing = false;
+  /** Why the source cannot be read (a missing audit log, an unreachable database); fails `/healthz`. */
+  #sourceProblem: string | null = null;
+  /** The last export failure not followed by a success; degrades `/healthz`. */
+  #exportProblem: string | null = null;
   #m = {
     exportsTotal: 0,
     exportFailuresTotal: 0,
@@ -213,12 +220,18 @@ export class ComplianceRuntime {
         }
       },
       onSuccess: async (_period, _ms, outcome) => {
+        this.#sourceProblem = null;
+        this.#exportProblem = null;
         if (outcome === "skipped") return;
         this.#m.exportsTotal++;
         await this.#retention();
       },
       onFailure: async (period, attempt, error) => {
         this.#m.exportFailuresTotal++;
+        const reason = this.#deps.redact((error as Error).message ?? String(error));
+        const problem = `export of ${periodKey(period)} failing (attempt ${attempt}): ${reason}`;
+        if (isSourceFailure(error)) this.#sourceProblem = problem;
+        else this.#exportProblem = problem;
         await this.#append({
           event: "export.failed",
           period_from: period.from,
@@ -310,6 +323,7 @@ export class ComplianceRuntime {
    * deleted, starts the outbox, runs retention and starts the scheduler (catch-up first).
    */
   async start(): Promise<void> {
+    await this.#checkSource();
     await this.#storage?.recover();
     await this.#outbox.open();
     await this.#reconcileLedger();
@@ -320,6 +334,18 @@ export class ComplianceRuntime {
         this.#deps.logger.error("retention failed", { error: (error as Error).message }),
       );
       await this.#scheduler.start();
+    }
+  }
+
+  /** A file source that does not exist is reported at start (a database is judged by its first export). */
+  async #checkSource(): Promise<void> {
+    const path = this.#deps.exportSource ? undefined : this.#config.auditLog;
+    if (path === undefined) return;
+    try {
+      await stat(path);
+    } catch (error) {
+      this.#sourceProblem = `compliance.source.audit_log: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): there is no audit log to export`;
+      this.#deps.logger.error(`source unavailable: ${this.#sourceProblem}`);
     }
   }
 
@@ -409,14 +435,24 @@ export class ComplianceRuntime {
     const state = this.#scheduler?.state;
     const inFlight = this.#scheduler?.inFlight;
     const outbox = this.#outbox.stats;
-    const problems = this.#outbox
-      .stalled()
-      .map(
-        (p) =>
-          `push of ${p.package} to ${p.connector} pending since ${p.created_at} (${p.attempts} failed attempts${p.last_error ? `; last error: ${p.last_error}` : ""})`,
-      );
+    const problems = [
+      ...(this.#sourceProblem ? [this.#sourceProblem] : []),
+      ...(this.#exportProblem ? [this.#exportProblem] : []),
+      ...this.#outbox
+        .stalled()
+        .map(
+          (p) =>
+            `push of ${p.package} to ${p.connector} pending since ${p.created_at} (${p.attempts} failed attempts${p.last_error ? `; last error: ${p.last_error}` : ""})`,
+        ),
+    ];
     return {
-      status: this.#closing ? "closing" : problems.length > 0 ? "degraded" : "ok",
+      status: this.#closing
+        ? "closing"
+        : this.#sourceProblem
+          ? "failing"
+          : problems.length > 0
+            ? "degraded"
+            : "ok",
       problems,
       last_success_at: state?.last_success_at ?? null,
       exporting: inFlight ? periodKey(inFlight) : null,
@@ -425,4 +461,26 @@ export class ComplianceRuntime {
       tamper_alerts: this.#m.tamperAlerts,
     };
   }
+}
+
+/** Errors that mean the source itself cannot be read: no audit log, an unreachable or refusing database. */
+const SOURCE_CODES = new Set([
+  "SOURCE_NOT_FOUND",
+  "SOURCE_EMPTY",
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EHOSTUNREACH",
+  "ETIMEDOUT",
+  "28P01", // PostgreSQL: password authentication failed
+  "28000", // PostgreSQL: invalid authorization
+  "3D000", // PostgreSQL: database does not exist
+  "42P01", // PostgreSQL: table does not exist
+]);
+
+function isSourceFailure(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && SOURCE_CODES.has(code)) return true;
+  }
+  return false;
 }

@@ -129,9 +129,10 @@ export class OrgRuntimeSet implements PluginRuntime {
     const successes = all.map(([, h]) => h.last_success_at);
     const exporting = all.find(([, h]) => h.exporting !== null);
     const closing = all.some(([, h]) => h.status === "closing");
+    const failing = all.some(([, h]) => h.status === "failing");
     const problems = all.flatMap(([orgId, h]) => h.problems.map((p) => `${orgId}: ${p}`));
     return {
-      status: closing ? "closing" : problems.length > 0 ? "degraded" : "ok",
+      status: closing ? "closing" : failing ? "failing" : problems.length > 0 ? "degraded" : "ok",
       problems,
       last_success_at: successes.includes(null) ? null : ([...successes].sort()[0] ?? null),
       exporting: exporting ? `${exporting[0]}/${exporting[1].exporting}` : null,

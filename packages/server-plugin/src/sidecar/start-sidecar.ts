@@ -185,7 +185,7 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     process.on("SIGTERM", onTerm);
     process.on("SIGINT", onTerm);
   }
-  logger.info("sidecar: serving /healthz and /metrics", { url: server.url });
+  logger.info(`serving /healthz and /metrics on ${server.url}`, { url: server.url });
   return {
     url: server.url,
     plugin,
