@@ -3,6 +3,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { AuditLogIntegrity, ManifestEntry } from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
+import { MerkleBuilder } from "../package/merkle-tree.ts";
+import { merkleSummary, PeriodEvents } from "../package/period-events.ts";
+import { assertFollows } from "../package/previous-link.ts";
+import { summarySigning, writeSummarySignature } from "../package/signing.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
 import { readAuditChain } from "../sources/read-audit-chain.ts";
 import { readHomeInputs } from "../sources/read-home-inputs.ts";
@@ -32,6 +36,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     );
   }
   const period = makePeriod(options.from, options.to, options.timeZone ?? "UTC");
+  if (options.previous) assertFollows(options.previous, period);
   const source = typeof options.source === "string" ? jsonlSource(options.source) : options.source;
   const home = options.home ?? source.home;
   const inputs = home === null ? emptyInputs() : readHomeInputs(home);
@@ -52,10 +57,15 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       ...(options.hashThreads !== undefined ? { hashThreads: options.hashThreads } : {}),
       now: () => now,
     };
-    const integrity = await readAuditChain(source, mapping, {
+    // The period's events go into its Merkle tree in the same pass, before the mappers get the block.
+    const tree = new MerkleBuilder();
+    const segment = new PeriodEvents({ period, consumer: tree, inner: mapping, anchor: options.anchor });
+    const integrity = await readAuditChain(source, segment, {
       ...readOptions,
       ...(options.anchor ? { anchor: options.anchor } : {}),
     });
+    const merkle = merkleSummary(tree.root(), segment.bounds());
+    integrity.merkle = merkle;
     if (integrity.total_events === 0 && Object.keys(integrity.finding_counts).length === 0) {
       throw new ComplianceError("SOURCE_EMPTY", `the audit log in "${source.location}" holds no events`, {
         subject: source.location,
@@ -86,11 +96,20 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       const sink = new FileSink(join(dir.staging, "summary.csv"));
       await sink.write(csvRows(summaryCsvRows(summary)));
       manifest.push({ file: "summary.csv", media_type: "text/csv", ...sink.close() });
-      summary = { ...summary, manifest };
     }
+    // What makes the package checkable on its own (DESIGN §11), then the manifest, last.
+    const { manifest: _, ...rest } = summary;
+    summary = {
+      ...rest,
+      signing: options.sign ? summarySigning(options.sign) : null,
+      merkle,
+      previous: options.previous ?? null,
+      manifest,
+    };
     const sink = new FileSink(join(dir.staging, "summary.json"));
     await writeJsonDocument(sink, summary);
     sink.close();
+    if (options.sign) writeSummarySignature(dir.staging, options.sign);
     if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
     dir.commit();
     return {

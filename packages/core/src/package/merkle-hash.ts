@@ -76,7 +76,8 @@ function compress(at: number): void {
  */
 export function leafHashWords(src: Int32Array, at: number, out: Int32Array, to: number): void {
   BLOCKS[0] = (src[at] as number) >>> 8;
-  for (let i = 1; i < 8; i++) BLOCKS[i] = ((src[at + i - 1] as number) << 24) | ((src[at + i] as number) >>> 8);
+  for (let i = 1; i < 8; i++)
+    BLOCKS[i] = ((src[at + i - 1] as number) << 24) | ((src[at + i] as number) >>> 8);
   BLOCKS[8] = ((src[at + 7] as number) << 24) | 0x800000;
   for (let i = 9; i < 15; i++) BLOCKS[i] = 0;
   BLOCKS[15] = 33 * 8;

@@ -1,36 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { refLeaf, refNode, refPath, refRoot } from "../test-support/merkle-reference.ts";
 import { bytesToWords, leafHashWords, nodeHashWords, wordsToBytes } from "./merkle-hash.ts";
 import { eventLeafHash, InclusionProofs, MerkleBuilder, verifyInclusion } from "./merkle-tree.ts";
-
-// --- An independent implementation, straight from RFC 6962 §2.1 (recursive, node:crypto) ---
-const sha = (...parts: Uint8Array[]) => {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
-const refLeaf = (d: Uint8Array) => sha(Buffer.from([0]), d);
-/** Largest power of two smaller than n (n > 1). */
-const split = (n: number) => {
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  return k;
-};
-/** MTH(D[n]) over leaf hashes. */
-function refRoot(leaves: Buffer[]): Buffer {
-  if (leaves.length === 0) return sha();
-  if (leaves.length === 1) return leaves[0] as Buffer;
-  const k = split(leaves.length);
-  return sha(Buffer.from([1]), refRoot(leaves.slice(0, k)), refRoot(leaves.slice(k)));
-}
-/** PATH(m, D[n]) over leaf hashes. */
-function refPath(m: number, leaves: Buffer[]): Buffer[] {
-  if (leaves.length <= 1) return [];
-  const k = split(leaves.length);
-  return m < k
-    ? [...refPath(m, leaves.slice(0, k)), refRoot(leaves.slice(k))]
-    : [...refPath(m - k, leaves.slice(k)), refRoot(leaves.slice(0, k))];
-}
 
 /** A small seeded PRNG (mulberry32), so every property run is reproducible. */
 function prng(seed: number) {
@@ -176,7 +148,9 @@ describe("RFC 6962 Merkle tree", () => {
       expect(verifyInclusion(leaf, m + 1, 13, path, root)).toBe(false);
       expect(verifyInclusion(leaf, m, 26, path, root)).toBe(false);
       expect(verifyInclusion(leaf, m, 6, path, root)).toBe(false);
-      expect(verifyInclusion((leaves[(m + 1) % 13] as Buffer).toString("hex"), m, 13, path, root)).toBe(false);
+      expect(verifyInclusion((leaves[(m + 1) % 13] as Buffer).toString("hex"), m, 13, path, root)).toBe(
+        false,
+      );
       expect(verifyInclusion(leaf, m, 13, path, CT_ROOTS[0] as string)).toBe(false);
       for (let k = 0; k < path.length; k++) {
         const edited = path.map((p, i) => (i === k ? CT_ROOTS[0] : p)) as string[];
@@ -214,7 +188,7 @@ describe("RFC 6962 Merkle tree", () => {
       leafHashWords(bytesToWords(a), 0, out, 0);
       expect(wordsToBytes(out).toString("hex")).toBe(refLeaf(a).toString("hex"));
       nodeHashWords(bytesToWords(a), 0, bytesToWords(b), 0, out, 0);
-      expect(wordsToBytes(out).toString("hex")).toBe(sha(Buffer.from([1]), a, b).toString("hex"));
+      expect(wordsToBytes(out).toString("hex")).toBe(refNode(a, b).toString("hex"));
     }
   });
 });

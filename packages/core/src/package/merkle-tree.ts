@@ -1,4 +1,11 @@
-import { bytesToWords, hexToWords, leafHash, leafHashWords, nodeHashWords, wordsToBytes } from "./merkle-hash.ts";
+import {
+  bytesToWords,
+  hexToWords,
+  leafHash,
+  leafHashWords,
+  nodeHashWords,
+  wordsToBytes,
+} from "./merkle-hash.ts";
 
 /** The tree's name in packages: RFC 6962 (§2.1) Merkle Tree Hash with SHA-256. */
 export const MERKLE_ALGORITHM = "rfc6962-sha256";
@@ -185,7 +192,8 @@ export class InclusionProofs {
 
   /** Marks leaf `index` (the next one to be appended) as one whose proof is wanted. */
   watch(index: number): void {
-    if (index !== this.builder.size) throw new Error(`InclusionProofs: watch(${index}) at leaf ${this.builder.size}`);
+    if (index !== this.builder.size)
+      throw new Error(`InclusionProofs: watch(${index}) at leaf ${this.builder.size}`);
     if (index >= this.#size || this.#watched.has(index)) return;
     const steps = planProof(index, this.#size);
     const proof: (Buffer | null)[] = steps.map(() => null);
@@ -224,7 +232,13 @@ export class InclusionProofs {
  * Verifies an RFC 6962 inclusion proof (the algorithm of RFC 9162 §2.1.3.2): that the leaf with
  * leaf hash `leaf` is leaf `index` of the tree of `size` leaves whose root is `root`. Hashes in hex.
  */
-export function verifyInclusion(leaf: string, index: number, size: number, proof: readonly string[], root: string): boolean {
+export function verifyInclusion(
+  leaf: string,
+  index: number,
+  size: number,
+  proof: readonly string[],
+  root: string,
+): boolean {
   if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
   if (!isHash(leaf) || !isHash(root) || !proof.every(isHash)) return false;
   let fn = index;
@@ -236,10 +250,11 @@ export function verifyInclusion(leaf: string, index: number, size: number, proof
     bytesToWords(Buffer.from(node, "hex"), p);
     if (fn % 2 === 1 || fn === sn) {
       nodeHashWords(p, 0, r, 0, r, 0);
-      if (fn % 2 === 0) while (fn % 2 === 0 && fn !== 0) {
-        fn /= 2;
-        sn = Math.floor(sn / 2);
-      }
+      if (fn % 2 === 0)
+        while (fn % 2 === 0 && fn !== 0) {
+          fn /= 2;
+          sn = Math.floor(sn / 2);
+        }
     } else nodeHashWords(r, 0, p, 0, r, 0);
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);

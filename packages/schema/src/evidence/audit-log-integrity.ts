@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { timestamp } from "./common.ts";
+import { merkleSchema } from "./package-trust.ts";
 
 export const findingKind = z.enum([
   "malformed",
@@ -46,6 +47,8 @@ export const auditLogIntegritySchema = z.object({
   }),
   total_events: z.int(),
   chain_head: z.string().nullable(),
+  /** The period's events as an RFC 6962 Merkle tree (absent in packages exported before it existed). */
+  merkle: merkleSchema.nullable().optional(),
   files: z.array(chainFileSchema),
   finding_counts: z.record(z.string(), z.int()),
   findings: z.array(chainFindingSchema),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { criterionStatus, evidenceStrength, periodSchema, sha256Hex, timestamp } from "./common.ts";
+import { merkleSchema, previousSchema, signingSchema } from "./package-trust.ts";
 
 /** One file of the package, as listed in the manifest. */
 export const manifestEntrySchema = z.object({
@@ -43,6 +44,10 @@ export const summarySchema = z.object({
     chain_head: z.string().nullable(),
   }),
   unrecognised_records: z.object({ total: z.int(), kinds: z.record(z.string(), z.int()) }),
+  // Absent in packages exported before signatures, Merkle roots and series existed.
+  signing: signingSchema.nullable().optional(),
+  merkle: merkleSchema.nullable().optional(),
+  previous: previousSchema.nullable().optional(),
   manifest: z.array(manifestEntrySchema),
 });
 export type EvidenceSummary = z.infer<typeof summarySchema>;
