@@ -109,7 +109,7 @@ describe("verifySeries", () => {
   it("names two months whose folders were swapped", async () => {
     const dir = mkdtempSync(join(tmpdir(), "swapped-"));
     const names = MONTHS.map(([f, t]) => join(dir, `${f}_${t}`));
-    series.forEach((s, i) => cpSync(s, names[i] as string, { recursive: true }));
+    for (const [i, s] of series.entries()) cpSync(s, names[i] as string, { recursive: true });
     renameSync(names[1] as string, join(dir, "tmp"));
     renameSync(names[2] as string, names[1] as string);
     renameSync(join(dir, "tmp"), names[2] as string);

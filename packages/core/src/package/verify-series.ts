@@ -157,7 +157,7 @@ export async function verifySeries(
       problems.push({
         kind: "overlap",
         dirs: both,
-        message: `overlap: ${pb.period.from}..${pa.period.to < pb.period.to ? pa.period.to : pb.period.to} is in both ${label(pa)} (${a.dir}) and ${label(pb)} (${b.dir})`,
+        message: `overlap: ${pb.period.from}..${[pa.period.to, pb.period.to].sort()[0]} is in both ${label(pa)} (${a.dir}) and ${label(pb)} (${b.dir})`,
       });
     checkLink(a, b, problems);
     checkChain(a, b, problems);
