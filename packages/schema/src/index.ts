@@ -23,8 +23,8 @@ export type { Cc72MonitoringEvidence } from "./evidence/cc7-2-monitoring-evidenc
 export { cc72MonitoringEvidenceSchema } from "./evidence/cc7-2-monitoring-evidence.ts";
 export type { EvidenceFileName } from "./evidence/index.ts";
 export { EVIDENCE_FILES } from "./evidence/index.ts";
-export type { MerkleSummary, PreviousPackage, SigningSummary } from "./evidence/package-trust.ts";
-export { merkleSchema, previousSchema, signingSchema } from "./evidence/package-trust.ts";
+export type { MerkleSummary, PreviousPackage, SampleFile, SigningSummary } from "./evidence/package-trust.ts";
+export { merkleSchema, previousSchema, sampleFileSchema, signingSchema } from "./evidence/package-trust.ts";
 export type { EvidenceSummary, ManifestEntry } from "./evidence/summary.ts";
 export { manifestEntrySchema, summarySchema } from "./evidence/summary.ts";
 export type { AuditEvent } from "./input/audit-event.ts";

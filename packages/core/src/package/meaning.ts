@@ -85,6 +85,12 @@ function pointer(doc: unknown, path: string): unknown {
   return node;
 }
 
+/** The value at an RFC 6901 JSON pointer in `doc`, or `undefined`. */
+export function jsonPointer(doc: unknown, path: string): unknown {
+  const value = pointer(doc, path);
+  return value === MISSING ? undefined : value;
+}
+
 /** Evaluates a {@link FigureSource} against a document; {@link MISSING} when it does not apply. */
 function figure(doc: unknown, source: FigureSource): unknown {
   if ("at" in source) return pointer(doc, source.at);

@@ -41,3 +41,46 @@ export const previousSchema = z.object({
   events_through: z.int().min(0).describe("number of chain events through the predecessor's period end"),
 });
 export type PreviousPackage = z.infer<typeof previousSchema>;
+
+/** One drawn item of a sample: the evidence row, the original log line and its inclusion proof. */
+export const sampleItemSchema = z.object({
+  draw: z.int().min(1).describe("1-based order in which the item was drawn"),
+  position: z.int().min(0).describe("0-based position of the item in the population"),
+  event_index: z.int().min(0).describe("0-based position of the item's event in the chain, from genesis"),
+  leaf_index: z.int().min(0).describe("0-based position of the event in the period's Merkle tree"),
+  file: z.string().describe("the log file holding the line"),
+  line: z.int().min(1).describe("1-based line number in that file"),
+  log_line: z.string().describe("the original log line, without its newline"),
+  event_hash: z.string().describe("the line's `hash` value"),
+  leaf_hash: sha256Hex.describe("RFC 6962 leaf hash: SHA-256(0x00 || the 32 bytes of event_hash)"),
+  proof: z.array(sha256Hex).describe("RFC 6962 audit path from the leaf to the Merkle root, bottom-up"),
+  evidence: z.unknown().describe("the item as the package shows it (its row, or the event itself)"),
+});
+
+/** A sample file written by `iddio-compliance draw`. */
+export const sampleFileSchema = z.object({
+  sample: z.object({
+    algorithm: z
+      .literal("iddio-compliance-sample/v1")
+      .describe("the selection algorithm (docs/verifying-evidence.md)"),
+    population: z.string().describe("what was sampled"),
+    population_source: z.string().describe("where the population's items are"),
+    population_size: z.int().min(0),
+    size: z.int().min(0).describe("items asked for"),
+    seed: z.string(),
+    key: sha256Hex.describe("SHA-256 of the algorithm, population, summary digest and seed"),
+    package: z.object({
+      period: periodSchema,
+      summary_sha256: sha256Hex,
+      merkle_root: sha256Hex,
+      merkle_size: z.int().min(0),
+      first_index: z.int().min(0).nullable(),
+      hash_mode: z
+        .enum(["blank", "omit"])
+        .describe("how the log's writer hashed: with the hash blanked, or the member left out"),
+    }),
+    drawn_at: z.string(),
+  }),
+  items: z.array(sampleItemSchema),
+});
+export type SampleFile = z.infer<typeof sampleFileSchema>;
