@@ -61,7 +61,11 @@ describe("iddio-compliance export --sign --previous", () => {
   });
 
   it("refuses a --previous package that does not end the day before, naming the flag", async () => {
-    const r = await runCli([...exportArgs(SAMPLE, join(root, "x"), "2026-03-01", "2026-03-31"), "--previous", months[0] as string]);
+    const r = await runCli([
+      ...exportArgs(SAMPLE, join(root, "x"), "2026-03-01", "2026-03-31"),
+      "--previous",
+      months[0] as string,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--previous: the previous package covers 2026-01-01..2026-01-31");
   });
@@ -102,7 +106,9 @@ describe("iddio-compliance verify-package --key", () => {
     writeFileSync(path, forged);
     const r = await runCli(["verify-package", dir, "--key", pub()]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/summary\.json \/criteria\/\d\/status: "ok", but cc[\d.]+-[a-z-]+\.json#\/status says "(attention|fail)"/);
+    expect(r.stdout).toMatch(
+      /summary\.json \/criteria\/\d\/status: "ok", but cc[\d.]+-[a-z-]+\.json#\/status says "(attention|fail)"/,
+    );
     expect(r.stdout).toContain("signature: INVALID");
     expect(spawnSync("bash", [OPENSSL_CHECK, dir, pub()]).status).not.toBe(0);
     rmSync(dir, { recursive: true });
@@ -111,7 +117,12 @@ describe("iddio-compliance verify-package --key", () => {
   it("exits 1 against another key", async () => {
     const other = join(root, "other-keys");
     await runCli(["keygen", "--output", other]);
-    const r = await runCli(["verify-package", months[1] as string, "--key", join(other, "signing-key.pub.pem")]);
+    const r = await runCli([
+      "verify-package",
+      months[1] as string,
+      "--key",
+      join(other, "signing-key.pub.pem"),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("key mismatch");
   });
@@ -166,7 +177,16 @@ describe("iddio-compliance draw and verify-package --sample", () => {
   });
 
   it("names the flag of an unknown population or a bad size", async () => {
-    const base = ["draw", months[1] as string, "--source", SAMPLE, "--seed", "s", "--output", join(root, "s.json")];
+    const base = [
+      "draw",
+      months[1] as string,
+      "--source",
+      SAMPLE,
+      "--seed",
+      "s",
+      "--output",
+      join(root, "s.json"),
+    ];
     const p = await runCli([...base, "--population", "everything", "--size", "3"]);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain('--population: unknown population "everything"');
