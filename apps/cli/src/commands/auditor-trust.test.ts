@@ -10,6 +10,7 @@ import { exportArgs, REPO_ROOT, runCli } from "../test-support/run-cli.ts";
 
 const SAMPLE = join(REPO_ROOT, "examples/iddio-home");
 const OPENSSL_CHECK = join(REPO_ROOT, "scripts/verify-with-openssl.sh");
+const INCLUSION_CHECK = join(REPO_ROOT, "scripts/verify-inclusion.sh");
 const MONTHS = [
   ["2026-01-01", "2026-01-31"],
   ["2026-02-01", "2026-02-28"],
@@ -165,6 +166,23 @@ describe("iddio-compliance draw and verify-package --sample", () => {
     expect(d.code, d.stderr).toBe(0);
     expect(d.stdout).toMatch(/drew 5 of \d+ denied_requests/);
     expect(readFileSync(join(root, "sample.csv"), "utf8")).toMatch(/^draw,position,event_index/);
+    // One item by hand, with openssl and bash alone (the docs' script).
+    const drawn = JSON.parse(readFileSync(file, "utf8"));
+    const merkle = JSON.parse(readFileSync(join(months[1] as string, "summary.json"), "utf8")).merkle;
+    const item = drawn.items[0];
+    writeFileSync(join(root, "line.txt"), item.log_line);
+    const byHand = (proof: string[]) =>
+      spawnSync("bash", [
+        INCLUSION_CHECK,
+        merkle.root,
+        String(merkle.size),
+        String(item.leaf_index),
+        join(root, "line.txt"),
+        ...proof,
+      ]);
+    const good = byHand(item.proof);
+    expect(good.status, good.stderr.toString()).toBe(0);
+    expect(byHand([...item.proof].reverse()).status).not.toBe(0);
     const ok = await runCli(["verify-package", months[1] as string, "--key", pub(), "--sample", file]);
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.stdout).toContain("sample: 5 item(s) of denied_requests hold");
