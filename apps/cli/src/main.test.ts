@@ -29,15 +29,25 @@ describe("iddio-compliance export", () => {
     const r = await runCli([...exportArgs(GO_CHAIN, out), "--format", "csv"]);
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual([
+      "audit-log-findings.csv",
       "audit-log-integrity.csv",
       "cc6.1-access-controls.csv",
       "cc6.1-denied-requests.csv",
+      "cc6.1-policy.csv",
       "cc6.2-credential-lifecycle.csv",
       "cc6.2-credentials.csv",
+      "cc6.2-findings.csv",
       "cc6.3-approvals.csv",
       "cc6.3-authorization-changes.csv",
+      "cc6.3-break-glass.csv",
       "cc6.3-policy-changes.csv",
+      "cc6.3-tier-model.csv",
+      "cc6.3-unresolved-escalations.csv",
+      "cc7.2-daily-activity.csv",
       "cc7.2-monitoring-evidence.csv",
+      "cc7.2-recording-problems.csv",
+      "cc7.2-silent-periods.csv",
+      "reasons.csv",
       "summary.csv",
       "summary.json",
     ]);
@@ -137,6 +147,31 @@ describe("iddio-compliance export", () => {
     const r = await runCli(exportArgs(GO_CHAIN, out));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/already exists/);
+  });
+
+  it("writes into a new folder named after the period when --output is not given, and says where", async () => {
+    const cwd = tmp();
+    const r = await runCli(
+      ["export", "--source", GO_CHAIN, "--format", "csv", "--from", "2026-01-01", "--to", "2026-03-31"],
+      {
+        cwd,
+      },
+    );
+    expect(r.code).toBe(0);
+    expect(existsSync(join(cwd, "soc2-2026-01-01_2026-03-31", "summary.json"))).toBe(true);
+    expect(r.stdout).toContain("Evidence: soc2-2026-01-01_2026-03-31 (");
+  });
+
+  it("refuses a --home that does not exist, naming it, instead of calling every input missing", async () => {
+    const r = await runCli([...exportArgs(GO_CHAIN, join(tmp(), "e")), "--home", "/does/not/exist"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--home: "/does/not/exist" is not a folder');
+  });
+
+  it("labels the summary's columns and prints each criterion's reasons with where to look", async () => {
+    const r = await runCli(exportArgs(GO_CHAIN, join(tmp(), "e"), "2026-02-01", "2026-02-28"));
+    expect(r.stdout).toMatch(/criterion +title +status +strength +headline figures/);
+    expect(r.stdout).toMatch(/reason: .+ \(see cc[0-9.]+-[a-z-]+\.json#\/[a-z_/]+\)/);
   });
 
   it("reads the source from IDDIO_HOME when --source is not given", async () => {

@@ -121,6 +121,8 @@ export interface ContextErrorFields {
   status?: number;
   /** @default false */
   retryable?: boolean;
+  /** How long the platform asked to wait before the next attempt; `ctx.retry` honours it. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -128,7 +130,7 @@ export interface ContextErrorFields {
 export interface ConnectorContext {
   /** Instance name, for messages. */
   readonly connector: string;
-  /** HTTP client: timeouts, bounded retries with backoff and jitter, `Retry-After`, typed redacted errors. */
+  /** HTTP client: one deadline per attempt (headers and body), a response size cap, bounded retries with backoff and jitter, `Retry-After`, typed redacted errors. */
   readonly http: HttpClient;
   /** Logger whose lines are redacted. */
   readonly logger: Logger;
@@ -136,8 +138,23 @@ export interface ConnectorContext {
   readonly signal: AbortSignal;
   /** The clock, in milliseconds since the epoch (injectable for tests). */
   now(): number;
-  /** Removes every known secret from `text`. */
+  /**
+   * Removes every known secret (config values under secret-looking keys, values given to
+   * `addSecret`) and every credential-looking token (`Bearer …`, `whsec_…`, `?api_key=…`) from `text`.
+   */
   redact(text: string): string;
+  /**
+   * Waits `ms` with the injected sleep (`http.sleep`, which the conformance kit makes instant), or
+   * rejects with `CONNECTOR_ABORTED` as soon as the current push is aborted.
+   */
+  sleep(ms: number): Promise<void>;
+  /**
+   * Runs `operation` again while it throws a retryable `ConnectorError`, with the HTTP client's policy
+   * (backoff with jitter, `Retry-After`, attempt limit, `ctx.sleep`, abort). For a write that must look
+   * before it is sent again: list what the platform holds at the start of each attempt, and send the
+   * write itself with `retry: false`.
+   */
+  retry<T>(operation: (attempt: number) => Promise<T>): Promise<T>;
   /** Registers a secret learnt at run time (an access token) so it is redacted everywhere. */
   addSecret(value: string): void;
   /**
@@ -155,9 +172,9 @@ export interface CreateConnectorOptions {
   name?: string;
   /** Receives redacted log lines. @default silent, or stderr when `DEBUG` mentions iddio-compliance */
   logger?: Logger;
-  /** Aborts everything the instance does. */
+  /** Aborts everything the instance does at once: requests in flight (mid-body included), waits and `ctx.sleep`. */
   signal?: AbortSignal;
-  /** HTTP client options: timeouts, retry policy, sleep and jitter (tests make backoff instant). */
+  /** HTTP client options: the deadline of one attempt, the response size cap, the retry policy, the sleep (also behind `ctx.sleep`; tests make it instant) and jitter. */
   http?: HttpOptions;
   /** Clock in milliseconds since the epoch. @default Date.now */
   now?: () => number;

@@ -14,6 +14,10 @@ import type {
 } from "./connector-types.ts";
 import { ConnectorError, isConnectorError } from "./errors/connector-error.ts";
 import { createHttpClient } from "./http/http-client.ts";
+import { linkSignals } from "./http/linked-signal.ts";
+import { createRetrier } from "./http/retry.ts";
+import { resolveRetryOptions } from "./http/retry-policy.ts";
+import { sleep as timerSleep } from "./http/sleep.ts";
 import { defaultLogger, redactingLogger } from "./logger/logger.ts";
 import type { EvidencePackage } from "./package/evidence-package.ts";
 import { assertPackageIntact } from "./package/load-evidence-package.ts";
@@ -82,6 +86,7 @@ function normalizeError(
       message: stripPrefix(message),
       status: error.status,
       retryable: error.retryable,
+      retryAfterMs: error.retryAfterMs,
       cause: error.cause === undefined ? undefined : new Error(redactor.redact(String(error.cause))),
     });
   }
@@ -141,11 +146,25 @@ export function defineConnector<S extends z.ZodType>(spec: ConnectorSpec<S>): Co
     const now = options.now ?? Date.now;
     const logger = redactingLogger(options.logger ?? defaultLogger(), redactor, { connector: label });
     const pushScope = new AsyncLocalStorage<AbortSignal>();
-    const http = createHttpClient(options.http ?? {}, {
+    const currentSignal = (): AbortSignal => pushScope.getStore() ?? signal;
+    const pushAborted = (): ConnectorError =>
+      new ConnectorError({
+        code: "CONNECTOR_ABORTED",
+        connector: label,
+        message: "Push aborted",
+        retryable: false,
+      });
+    const httpOptions = options.http ?? {};
+    const policy = resolveRetryOptions(httpOptions.retry);
+    const wait = httpOptions.sleep ?? timerSleep;
+    const retrier = createRetrier({ policy, sleep: wait, random: httpOptions.random ?? Math.random, logger });
+    const http = createHttpClient(httpOptions, {
       connector: label,
       redactor,
       logger,
       now,
+      retry: retrier,
+      maxRetryAfterMs: policy.maxRetryAfterMs,
       signals: (detached) => {
         const scoped = pushScope.getStore();
         return scoped && !detached ? [scoped] : [signal];
@@ -158,18 +177,19 @@ export function defineConnector<S extends z.ZodType>(spec: ConnectorSpec<S>): Co
       signal,
       now,
       redact: redactor.redact,
+      sleep: async (ms) => {
+        try {
+          await wait(ms, currentSignal());
+        } catch {
+          throw pushAborted();
+        }
+      },
+      retry: (operation) => retrier(operation, { signal: currentSignal(), aborted: pushAborted }),
       abortable: <T>(promise: Promise<T>): Promise<T> => {
-        const current = pushScope.getStore() ?? signal;
-        const aborted = () =>
-          new ConnectorError({
-            code: "CONNECTOR_ABORTED",
-            connector: label,
-            message: "Push aborted",
-            retryable: false,
-          });
-        if (current.aborted) return Promise.reject(aborted());
+        const current = currentSignal();
+        if (current.aborted) return Promise.reject(pushAborted());
         return new Promise<T>((resolve, reject) => {
-          const onAbort = () => reject(aborted());
+          const onAbort = () => reject(pushAborted());
           current.addEventListener("abort", onAbort, { once: true });
           promise.then(
             (value) => {
@@ -191,6 +211,7 @@ export function defineConnector<S extends z.ZodType>(spec: ConnectorSpec<S>): Co
           message: redactor.redact(message),
           status: fields.status,
           retryable: fields.retryable ?? false,
+          retryAfterMs: fields.retryAfterMs,
           cause: fields.cause,
         }),
     };
@@ -221,13 +242,19 @@ export function defineConnector<S extends z.ZodType>(spec: ConnectorSpec<S>): Co
         return result ?? { ok: true };
       },
       async push(pkg: EvidencePackage, pushOptions: PushOptions = {}): Promise<PushReceipt> {
-        const pushSignal = pushOptions.signal ? AbortSignal.any([signal, pushOptions.signal]) : signal;
+        const linked = linkSignals(pushOptions.signal ? [signal, pushOptions.signal] : [signal]);
+        const pushSignal = linked.signal;
+        let result: Awaited<ReturnType<ConnectorImplementation["push"]>>;
         try {
-          assertPackageIntact(pkg);
-        } catch (error) {
-          throw normalizeError(error, label, redactor, pushSignal);
+          try {
+            assertPackageIntact(pkg);
+          } catch (error) {
+            throw normalizeError(error, label, redactor, pushSignal);
+          }
+          result = await run(pushSignal, () => impl.push(pkg, { signal: pushSignal }));
+        } finally {
+          linked.unlink();
         }
-        const result = await run(pushSignal, () => impl.push(pkg, { signal: pushSignal }));
         return {
           connector: label,
           type: spec.name,

@@ -56,4 +56,3 @@ export { readTokensFile, tokenFingerprint } from "./sources/tokens-file.ts";
 export type { Period } from "./time/period.ts";
 export { makePeriod } from "./time/period.ts";
 export { GENERATOR } from "./version.ts";
-export { neutraliseCell } from "./writers/csv-cells.ts";

@@ -23,6 +23,14 @@ export type { Cc72MonitoringEvidence } from "./evidence/cc7-2-monitoring-evidenc
 export { cc72MonitoringEvidenceSchema } from "./evidence/cc7-2-monitoring-evidence.ts";
 export type { EvidenceFileName } from "./evidence/index.ts";
 export { EVIDENCE_FILES } from "./evidence/index.ts";
+export type { CriterionDocument } from "./evidence/package-files.ts";
+export {
+  CSV_LIST_FILES,
+  DOCUMENT_NAMES,
+  INTEGRITY_FINDINGS_CSV,
+  listLocation,
+  REASONS_CSV,
+} from "./evidence/package-files.ts";
 export type { MerkleSummary, PreviousPackage, SampleFile, SigningSummary } from "./evidence/package-trust.ts";
 export { merkleSchema, previousSchema, sampleFileSchema, signingSchema } from "./evidence/package-trust.ts";
 export type { EvidenceSummary, ManifestEntry } from "./evidence/summary.ts";

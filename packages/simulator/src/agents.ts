@@ -1,3 +1,4 @@
+import { AWKWARD_AGENT_NAMES } from "./awkward.ts";
 import type { Random } from "./random.ts";
 
 /** The protocols iddio proxies (docs/data-contract.md §1.1). */
@@ -280,18 +281,39 @@ const OPTIONAL: readonly Template[] = [
   },
 ];
 
+/**
+ * The agent created after the period when the log continues past it (`afterDays`): evidence of
+ * the period must not list it, although the home's files do.
+ */
+export const AFTER_PERIOD_AGENT: AgentProfile = {
+  name: "release-captain",
+  identity: "token",
+  rhythm: "interactive",
+  weight: 3,
+  protocols: [
+    ["kubernetes", 70],
+    ["helm", 30],
+  ],
+  namespaces: ["staging", "checkout"],
+  breakGlass: false,
+};
+
 /** The smallest and largest number of agents a home can have. */
 export const MIN_AGENTS = REQUIRED.length;
 export const MAX_AGENTS = REQUIRED.length + OPTIONAL.length;
 
-/** Picks `count` agents (seeded) and assigns the roles of the story. */
-export function buildRoster(random: Random, count: number): Roster {
+/** Picks `count` agents (seeded) and assigns the roles of the story; `awkwardNames` renames the optional ones. */
+export function buildRoster(random: Random, count: number, awkwardNames = false): Roster {
   if (!Number.isInteger(count) || count < MIN_AGENTS || count > MAX_AGENTS) {
     throw new RangeError(
       `[iddio-compliance] [simulator] Option "agents" must be an integer from ${MIN_AGENTS} to ${MAX_AGENTS}, got ${count}`,
     );
   }
-  const chosen = [...REQUIRED, ...random.shuffle(OPTIONAL).slice(0, count - REQUIRED.length)];
+  const optional = random
+    .shuffle(OPTIONAL)
+    .slice(0, count - REQUIRED.length)
+    .map((t, i) => (awkwardNames ? { ...t, name: AWKWARD_AGENT_NAMES[i] ?? t.name } : t));
+  const chosen = [...REQUIRED, ...optional];
   const agents: AgentProfile[] = chosen.map((t) => ({
     ...t,
     identity: t.identity ?? (random.chance(0.6) ? "mtls" : "token"),

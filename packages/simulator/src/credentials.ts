@@ -6,6 +6,7 @@ import {
   createCertificateAuthority,
   type IssuedCertificate,
   issueCertificate,
+  type KeyPair,
   keyPairFromSeed,
 } from "./certificates.ts";
 import type { Random } from "./random.ts";
@@ -14,7 +15,7 @@ import { outsideGap, type Scheduled, workingTime } from "./schedule.ts";
 import { DAY, MINUTE, rfc3339 } from "./time.ts";
 
 /** Lifetime of agent and proxy certificates. */
-const CERT_LIFETIME = 90 * DAY;
+export const CERT_LIFETIME = 90 * DAY;
 /** The proxy renews its own certificate this long before it expires (iddio's default window). */
 const PROXY_RENEWAL_WINDOW = 30 * DAY;
 
@@ -51,9 +52,80 @@ export interface CredentialInput {
 }
 
 /** `sha256:<hex>` of a token value: the only form of a token that evidence ever holds. */
-function tokenFingerprint(token: string): string {
+export function tokenFingerprint(token: string): string {
   return `sha256:${createHash("sha256").update(token).digest("hex")}`;
 }
+
+/** The fields of a `cert.issued|renewed|revoked` record for `cert`. */
+export function certificateRecord(
+  event: string,
+  agent: string,
+  cert: IssuedCertificate,
+): Record<string, unknown> {
+  return {
+    event,
+    agent,
+    serial: cert.serial,
+    fingerprint: cert.fingerprint,
+    spiffe_id: cert.spiffeId,
+    not_before: rfc3339(cert.notBefore),
+    not_after: rfc3339(cert.notAfter),
+  };
+}
+
+/** The proxy's own TLS certificate, valid for {@link CERT_LIFETIME} from `notBefore`. */
+export function issueProxyCertificate(
+  ca: CertificateAuthority,
+  keys: KeyPair,
+  serial: Uint8Array,
+  notBefore: number,
+): IssuedCertificate {
+  return issueCertificate(ca, {
+    commonName: "iddio-proxy",
+    keys,
+    serial,
+    notBefore,
+    notAfter: notBefore + CERT_LIFETIME,
+    dnsNames: ["localhost", "iddio.local", "proxy.iddio.local"],
+    ipAddresses: ["127.0.0.1"],
+    usage: "server",
+  });
+}
+
+/**
+ * An agent's client certificate. The SPIFFE ID is a URI, so the name is percent-encoded in it
+ * (an awkward name with a space, `<`, `"` or a newline stays a valid URI).
+ */
+export function issueAgentCertificate(
+  ca: CertificateAuthority,
+  agent: string,
+  keys: KeyPair,
+  serial: Uint8Array,
+  notBefore: number,
+  notAfter: number,
+): IssuedCertificate {
+  return issueCertificate(ca, {
+    commonName: agent,
+    keys,
+    serial,
+    notBefore,
+    notAfter,
+    spiffeId: `spiffe://iddio.local/agent/${spiffeSegment(agent)}`,
+    usage: "client",
+  });
+}
+
+/** A URI path segment (RFC 3986 `pchar`): other bytes of the UTF-8 name are percent-encoded. */
+function spiffeSegment(name: string): string {
+  let out = "";
+  for (const byte of Buffer.from(name, "utf8")) {
+    const c = String.fromCharCode(byte);
+    out += PCHAR.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
+}
+
+const PCHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/;
 
 /** Plans tokens and certificates: issuance, rotation, renewal, revocation, and the end state. */
 export function planCredentials(random: Random, roster: Roster, input: CredentialInput): CredentialPlan {
@@ -78,35 +150,15 @@ export function planCredentials(random: Random, roster: Roster, input: Credentia
     notBefore: input.setupStart - 5 * MINUTE,
     notAfter: input.setupStart - 5 * MINUTE + 3650 * DAY,
   });
-  const certRecord = (event: string, agent: string, cert: IssuedCertificate) => ({
-    event,
-    agent,
-    serial: cert.serial,
-    fingerprint: cert.fingerprint,
-    spiffe_id: cert.spiffeId,
-    not_before: rfc3339(cert.notBefore),
-    not_after: rfc3339(cert.notAfter),
-  });
-
   // The proxy's own TLS certificate, renewed by its hourly check inside the 30-day window.
-  const proxyIssue = (t: number) =>
-    issueCertificate(ca, {
-      commonName: "iddio-proxy",
-      keys: keys("proxy"),
-      serial: serial(),
-      notBefore: t,
-      notAfter: t + CERT_LIFETIME,
-      dnsNames: ["localhost", "iddio.local", "proxy.iddio.local"],
-      ipAddresses: ["127.0.0.1"],
-      usage: "server",
-    });
+  const proxyIssue = (t: number) => issueProxyCertificate(ca, keys("proxy"), serial(), t);
   let proxyCertificate = proxyIssue(input.setupStart + MINUTE);
-  push(input.setupStart + MINUTE, certRecord("cert.issued", "proxy", proxyCertificate));
+  push(input.setupStart + MINUTE, certificateRecord("cert.issued", "proxy", proxyCertificate));
   for (;;) {
     const renewal = at(proxyCertificate.notAfter - PROXY_RENEWAL_WINDOW + random.int(1, 59) * MINUTE);
     if (renewal >= input.end) break;
     proxyCertificate = proxyIssue(renewal);
-    push(renewal, certRecord("cert.renewed", "proxy", proxyCertificate));
+    push(renewal, certificateRecord("cert.renewed", "proxy", proxyCertificate));
   }
 
   const agentCertificates = new Map<string, IssuedCertificate>();
@@ -115,15 +167,7 @@ export function planCredentials(random: Random, roster: Roster, input: Credentia
     const created = input.times.created.get(agent.name) ?? input.setupStart;
     const removed = input.times.removed.get(agent.name);
     const issue = (t: number, notAfter: number) =>
-      issueCertificate(ca, {
-        commonName: agent.name,
-        keys: keys(`agent/${agent.name}`),
-        serial: serial(),
-        notBefore: t,
-        notAfter,
-        spiffeId: `spiffe://iddio.local/agent/${agent.name}`,
-        usage: "client",
-      });
+      issueAgentCertificate(ca, agent.name, keys(`agent/${agent.name}`), serial(), t, notAfter);
 
     // Token: issued with the agent, rotated now and then, revoked with a removed agent.
     let token = `iddio_${random.hex(32)}`;
@@ -158,23 +202,23 @@ export function planCredentials(random: Random, roster: Roster, input: Credentia
       const finalStart = at(workingTime(random, expiry - CERT_LIFETIME));
       if (finalStart <= issuedAt) {
         cert = issue(issuedAt, expiry);
-        push(issuedAt, certRecord("cert.issued", agent.name, cert));
+        push(issuedAt, certificateRecord("cert.issued", agent.name, cert));
       } else {
         cert = issue(issuedAt, issuedAt + CERT_LIFETIME);
-        push(issuedAt, certRecord("cert.issued", agent.name, cert));
+        push(issuedAt, certificateRecord("cert.issued", agent.name, cert));
         for (let renewal = renewalBefore(cert); renewal < finalStart; renewal = renewalBefore(cert)) {
           cert = issue(renewal, renewal + CERT_LIFETIME);
-          push(renewal, certRecord("cert.renewed", agent.name, cert));
+          push(renewal, certificateRecord("cert.renewed", agent.name, cert));
         }
         cert = issue(finalStart, expiry);
-        push(finalStart, certRecord("cert.renewed", agent.name, cert));
+        push(finalStart, certificateRecord("cert.renewed", agent.name, cert));
       }
     } else {
       cert = issue(issuedAt, issuedAt + CERT_LIFETIME);
-      push(issuedAt, certRecord("cert.issued", agent.name, cert));
+      push(issuedAt, certificateRecord("cert.issued", agent.name, cert));
       for (let renewal = renewalBefore(cert); renewal < stopAt; renewal = renewalBefore(cert)) {
         cert = issue(renewal, renewal + CERT_LIFETIME);
-        push(renewal, certRecord("cert.renewed", agent.name, cert));
+        push(renewal, certificateRecord("cert.renewed", agent.name, cert));
       }
     }
 
@@ -184,7 +228,7 @@ export function planCredentials(random: Random, roster: Roster, input: Credentia
         agent: agent.name,
         fingerprint: tokenFingerprint(token),
       });
-      push(removed + 45 * 1000, certRecord("cert.revoked", agent.name, cert));
+      push(removed + 45 * 1000, certificateRecord("cert.revoked", agent.name, cert));
     } else {
       agentCertificates.set(agent.name, cert);
       tokens.push({ agent: agent.name, token, created_at: rfc3339(tokenSince) });

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateHome } from "./generate-home.ts";
 import type { GenerateOptions } from "./options.ts";
 import {
@@ -14,10 +13,9 @@ import {
   readRecords,
   verifyFiles,
 } from "./test-support/chain.ts";
+import { useScratch } from "./test-support/scratch.ts";
 
-let scratch = "";
-let counter = 0;
-const dir = () => join(scratch, `home-${counter++}`);
+const dir = useScratch();
 const small: Omit<GenerateOptions, "outDir"> = {
   seed: 42,
   from: "2026-02-01",
@@ -26,12 +24,19 @@ const small: Omit<GenerateOptions, "outDir"> = {
   agents: 6,
 };
 
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), "iddio-sim-"));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
+/** Every edge option at once. */
+const edges: Omit<GenerateOptions, "outDir"> = {
+  ...small,
+  approvalRecords: "mixed",
+  approvalOrder: "mixed",
+  timestampOffsets: 0.3,
+  subsecondTimestamps: true,
+  sameSecondBursts: 0.05,
+  boundaryZone: "America/New_York",
+  afterDays: 3,
+  awkwardAgentNames: true,
+  awkwardCommands: true,
+};
 
 const snapshot = (home: string) =>
   listFiles(home).map(
@@ -52,6 +57,20 @@ describe("generateHome", () => {
     expect(snapshot(a)).toEqual(snapshot(b));
     expect(readFileSync(join(c, "audit.jsonl")).equals(readFileSync(join(a, "audit.jsonl")))).toBe(false);
     expect(readFileSync(join(c, "tokens.yaml")).equals(readFileSync(join(a, "tokens.yaml")))).toBe(false);
+  });
+
+  it("writes byte-identical homes for the same options with every edge option on", async () => {
+    const a = dir();
+    const b = dir();
+    const c = dir();
+    const first = await generateHome({ ...edges, outDir: a, rotateEvents: 700 });
+    const second = await generateHome({ ...edges, outDir: b, rotateEvents: 700 });
+    await generateHome({ ...edges, seed: "another seed", outDir: c, rotateEvents: 700 });
+    expect(snapshot(a)).toEqual(snapshot(b));
+    expect({ ...first, outDir: "" }).toEqual({ ...second, outDir: "" });
+    expect(readFileSync(join(c, "audit.jsonl")).equals(readFileSync(join(a, "audit.jsonl")))).toBe(false);
+    expect(verifyFiles(chainOrder(readAuditFiles(a)))).toEqual([]);
+    expect(first.lines).toBe(first.commandEvents + first.lifecycleRecords);
   });
 
   it("hashes the line with the hash key left out in omit mode", async () => {
@@ -147,5 +166,27 @@ describe("generateHome", () => {
       /"hashMode"/,
     );
     await expect(generateHome({ ...small, outDir: "" })).rejects.toThrow(/"outDir"/);
+    await expect(
+      generateHome({ ...small, outDir: dir(), approvalRecords: "sometimes" as "mixed" }),
+    ).rejects.toThrow(/"approvalRecords" must be one of "line", "record", "both", "mixed"/);
+    await expect(
+      generateHome({ ...small, outDir: dir(), approvalOrder: "random" as "mixed" }),
+    ).rejects.toThrow(/"approvalOrder"/);
+    await expect(
+      generateHome({ ...small, outDir: dir(), outcomeFirstTimestamp: "now" as "resolved" }),
+    ).rejects.toThrow(/"outcomeFirstTimestamp"/);
+    await expect(generateHome({ ...small, outDir: dir(), timestampOffsets: 1.5 })).rejects.toThrow(
+      /"timestampOffsets" must be a number from 0 to 1/,
+    );
+    await expect(generateHome({ ...small, outDir: dir(), sameSecondBursts: -0.1 })).rejects.toThrow(
+      /"sameSecondBursts"/,
+    );
+    await expect(generateHome({ ...small, outDir: dir(), boundaryZone: "Mars/Olympus" })).rejects.toThrow(
+      /"boundaryZone" must be an IANA time zone/,
+    );
+    await expect(generateHome({ ...small, outDir: dir(), afterDays: 1.5 })).rejects.toThrow(/"afterDays"/);
+    await expect(
+      generateHome({ ...small, outDir: dir(), awkwardCommands: "yes" as unknown as boolean }),
+    ).rejects.toThrow(/"awkwardCommands" must be a boolean/);
   });
 });

@@ -2,16 +2,16 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { COMMAND_EVENT_FIELDS, type GoField, lifecycleFields } from "@iddio-compliance/schema";
-import { buildRoster } from "./agents.ts";
+import type { AfterPeriodChange } from "./after-period.ts";
+import { approvalRecords, type EscalationWriting, withoutOutcome } from "./approvals.ts";
 import { writeHomeFiles } from "./home-files.ts";
-import { planLifecycle } from "./lifecycle.ts";
 import { type GenerateOptions, resolveOptions } from "./options.ts";
+import { planHome } from "./plan-home.ts";
 import { Random } from "./random.ts";
 import { apiRecording, execRecording } from "./recordings.ts";
-import { eventTimes, planTraffic } from "./rhythm.ts";
 import { outsideGap, type Scheduled } from "./schedule.ts";
-import { DAY, HOUR, MINUTE, rfc3339 } from "./time.ts";
-import { TrafficGenerator } from "./traffic.ts";
+import { MINUTE, SECOND } from "./time.ts";
+import type { Outcome } from "./traffic.ts";
 import { ChainWriter, type HashMode } from "./writer.ts";
 
 /** What {@link generateHome} wrote. */
@@ -30,11 +30,40 @@ export interface GenerateResult {
   readonly lines: number;
   /** The hash of the last line. */
   readonly chainHead: string;
-  /** Agents that existed at some point, in roster order. */
+  /** Agents that existed at some point, in roster order (the one created after the period last). */
   readonly agents: readonly string[];
   readonly hashMode: HashMode;
   /** Session id of the recording that a `session.recorded` record lists but whose file was not written. */
   readonly missingRecording: string | undefined;
+  /** The period `from`…`to` read in `boundaryZone` (UTC without it): its first instant and the first instant after it, epoch ms. */
+  readonly period: { readonly zone: string; readonly start: number; readonly end: number };
+  /** Instants (epoch ms) of the command events placed on the period's boundaries; empty without `boundaryZone`. */
+  readonly boundaryInstants: readonly number[];
+  /** The escalations placed across the period's start and end; empty without `boundaryZone`. */
+  readonly boundaryEscalations: readonly BoundaryEscalationTruth[];
+  /** What changed after the period; absent without `afterDays`. */
+  readonly afterPeriod: AfterPeriodTruth | undefined;
+}
+
+/** One escalation placed across a period boundary, as written. */
+export interface BoundaryEscalationTruth {
+  readonly requestId: string;
+  readonly agent: string;
+  /** When it was requested (epoch ms). */
+  readonly requestedAt: number;
+  /** When its outcome came (request + wait); absent when it never came. */
+  readonly resolvedAt: number | undefined;
+  readonly outcome: Outcome;
+  readonly where: EscalationWriting["where"];
+  readonly order: EscalationWriting["order"];
+}
+
+/** The changes written after the period (`afterDays`). */
+export interface AfterPeriodTruth {
+  /** The agent created after the period. */
+  readonly createdAgent: string;
+  /** Each token, certificate and agent change, in time order (policy changes left out). */
+  readonly changes: readonly AfterPeriodChange[];
 }
 
 /** Which recorded session (0-based) has its file withheld, so that readers report it missing. */
@@ -42,11 +71,14 @@ const MISSING_RECORDING_INDEX = 2;
 /** Idle time after which iddio closes an API session and persists it. */
 const API_SESSION_IDLE = 5 * MINUTE;
 
+/** A line due later: a record, or an escalated command line written when its approval returns. */
 interface Pending {
   readonly at: number;
-  readonly seq: number;
+  /** The instant its timestamp shows. */
+  readonly stampAt: number;
   readonly record: Record<string, unknown>;
   readonly fields: readonly GoField[];
+  readonly command: boolean;
 }
 
 async function prepareDirectory(dir: string): Promise<void> {
@@ -75,28 +107,20 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
   const resolved = resolveOptions(options, root.fork("options"));
   await prepareDirectory(resolved.outDir);
 
-  const preambleStart = resolved.from - resolved.preambleDays * DAY;
-  const setupStart =
-    resolved.preambleDays >= 1
-      ? preambleStart + 9 * HOUR + root.fork("setup").int(0, 30) * MINUTE
-      : resolved.from - 3 * HOUR;
-  const roster = buildRoster(root.fork("roster"), resolved.agents);
-  const plan = planTraffic(root.fork("rhythm"), {
-    preambleStart,
-    from: resolved.from,
-    end: resolved.end,
-    events: resolved.events,
-  });
-  const lifecycle = planLifecycle(root.fork("lifecycle"), roster, {
-    setupStart,
-    from: resolved.from,
-    end: resolved.end,
-    gap: plan.gap,
-  });
-  const traffic = new TrafficGenerator(root.fork("traffic"), roster, {
-    apiSessionRate: Math.min(1, (resolved.apiSessions * 1.6) / resolved.events),
-  });
-  const recordingRandom = root.fork("recordings");
+  const {
+    plan,
+    boundaries,
+    placed,
+    lifecycle,
+    after,
+    scheduled,
+    ticks,
+    totalCommands,
+    traffic,
+    recordingRandom,
+    stamps,
+    approvals,
+  } = planHome(root, resolved);
 
   const writer = await ChainWriter.open({
     dir: resolved.outDir,
@@ -111,10 +135,12 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
   let recordings = 0;
   let missingRecording: string | undefined;
   const pending: Pending[] = [];
-  let seq = 0;
   let next = 0;
-  const scheduled = lifecycle.scheduled;
-  const rotateBefore = resolved.liveEvents === undefined ? -1 : resolved.events - resolved.liveEvents;
+  const rotateBefore = resolved.liveEvents === undefined ? -1 : totalCommands - resolved.liveEvents;
+  let liveRotated = false;
+  const truth: BoundaryEscalationTruth[] = [];
+  // Without sub-second instants, a line due later shows the second it falls in, as before.
+  const shown = (ms: number) => (resolved.subsecondTimestamps ? ms : Math.floor(ms / SECOND) * SECOND);
 
   const applyEffect = (s: Scheduled) => {
     const effect = s.effect;
@@ -127,7 +153,18 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
       traffic.setActive(active);
     }
   };
-  // Writes every scheduled and pending record due at or before `time`, in time order (scheduled
+  const write = async (
+    record: Readonly<Record<string, unknown>>,
+    fields: readonly GoField[],
+    at: number,
+    timestamp: string,
+    command: boolean,
+  ) => {
+    await writer.append({ ...record, timestamp }, fields, at);
+    if (command) commandEvents++;
+    else lifecycleRecords++;
+  };
+  // Writes every scheduled and pending line due at or before `time`, in time order (scheduled
   // records first on a tie: they are state changes the request at that instant already sees).
   const writeDue = async (time: number) => {
     for (;;) {
@@ -139,33 +176,73 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
       if (s !== undefined && sAt <= pAt) {
         next++;
         applyEffect(s);
-        await writer.append(s.record, s.fields, s.at);
+        await write(s.record, s.fields, s.at, stamps.format(s.at), false);
       } else if (p !== undefined) {
         pending.shift();
-        await writer.append(p.record, p.fields, p.at);
+        await write(p.record, p.fields, p.at, stamps.format(p.stampAt), p.command);
       }
-      lifecycleRecords++;
     }
+  };
+  const enqueue = (item: Pending) => {
+    let i = pending.length;
+    while (i > 0 && (pending[i - 1]?.at ?? 0) > item.at) i--;
+    pending.splice(i, 0, item);
   };
   const later = (at: number, record: Record<string, unknown>, fields: readonly GoField[]) => {
     const when = outsideGap(at, plan.gap);
-    const item: Pending = { at: when, seq: seq++, record: { ...record, timestamp: rfc3339(when) }, fields };
-    let i = pending.length;
-    while (i > 0 && (pending[i - 1]?.at ?? 0) > when) i--;
-    pending.splice(i, 0, item);
+    enqueue({ at: when, stampAt: shown(when), record, fields, command: false });
   };
 
-  for (const time of eventTimes(root.fork("times"), plan)) {
+  let previousStamp = "";
+  for (const tick of ticks) {
+    const time = tick.at;
     await writeDue(time);
     if (!traffic.hasActiveAgents)
       throw new Error("[iddio-compliance] [simulator] internal: traffic before any agent exists");
-    if (commandEvents === rotateBefore) await writer.rotateNow(time);
-    const request = traffic.next(time);
-    await writer.append(request.event, COMMAND_EVENT_FIELDS, time);
-    commandEvents++;
+    if (rotateBefore >= 0 && !liveRotated && commandEvents >= rotateBefore) {
+      liveRotated = true;
+      await writer.rotateNow(time);
+    }
+    const forced = tick.escalation;
+    const request = forced === undefined ? traffic.next(time) : traffic.nextEscalation(time, forced.outcome);
+    if (forced?.waitMs !== undefined) request.event.approval_wait_ms = forced.waitMs;
+    const stamp = tick.repeat ? previousStamp : stamps.format(time);
+    previousStamp = stamp;
+    let lineAt = time;
+    const event = request.event;
+    if (event.request_id === undefined) {
+      await write(event, COMMAND_EVENT_FIELDS, time, stamp, true);
+    } else {
+      const writing = approvals.plan(forced?.index);
+      const resolvedAt = event.approval === undefined ? undefined : time + (event.approval_wait_ms ?? 0);
+      const line = writing.where === "record" ? withoutOutcome(event) : event;
+      if (writing.where !== "line") {
+        const [requested, outcome] = approvalRecords(event, time);
+        if (requested !== undefined) await write(requested.record, requested.fields, time, stamp, false);
+        if (outcome !== undefined) enqueue({ ...outcome, stampAt: shown(outcome.at), command: false });
+      }
+      if (writing.order === "outcome-first" && resolvedAt !== undefined) {
+        lineAt = resolvedAt;
+        const stampAt = resolved.outcomeFirstTimestamp === "resolved" ? shown(resolvedAt) : time;
+        enqueue({ at: resolvedAt, stampAt, record: line, fields: COMMAND_EVENT_FIELDS, command: true });
+      } else {
+        await write(line, COMMAND_EVENT_FIELDS, time, stamp, true);
+      }
+      if (forced !== undefined) {
+        truth.push({
+          requestId: event.request_id,
+          agent: event.agent,
+          requestedAt: time,
+          resolvedAt,
+          outcome: forced.outcome,
+          where: writing.where,
+          order: lineAt === time ? "line-first" : "outcome-first",
+        });
+      }
+    }
     if (request.jit !== undefined) {
       later(
-        time,
+        lineAt,
         {
           event: "jit.issued",
           agent: request.event.agent,
@@ -192,7 +269,7 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
         files.push(recording.path);
       }
       recordings++;
-      const done = time + recording.durationMs + (session.type === "api" ? API_SESSION_IDLE : 0);
+      const done = lineAt + recording.durationMs + (session.type === "api" ? API_SESSION_IDLE : 0);
       later(
         done,
         {
@@ -210,7 +287,13 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
   await writeDue(Number.POSITIVE_INFINITY);
   const logFiles = await writer.close();
   files.push(...logFiles.map((f) => f.name));
-  files.push(...(await writeHomeFiles(resolved.outDir, lifecycle.policy.final, lifecycle.credentials)));
+  files.push(
+    ...(await writeHomeFiles(
+      resolved.outDir,
+      after?.policy ?? lifecycle.policy.final,
+      after?.credentials ?? lifecycle.credentials,
+    )),
+  );
 
   return {
     outDir: resolved.outDir,
@@ -220,8 +303,15 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
     lifecycleRecords,
     lines: writer.lines,
     chainHead: writer.head,
-    agents: lifecycle.agents,
+    agents: after === undefined ? lifecycle.agents : [...lifecycle.agents, after.created],
     hashMode: resolved.hashMode,
     missingRecording,
+    period:
+      boundaries === undefined
+        ? { zone: "UTC", start: resolved.from, end: resolved.end }
+        : { zone: boundaries.zone, start: boundaries.start, end: boundaries.end },
+    boundaryInstants: placed?.instants ?? [],
+    boundaryEscalations: truth,
+    afterPeriod: after === undefined ? undefined : { createdAgent: after.created, changes: after.changes },
   };
 }

@@ -1,5 +1,6 @@
 import type { Protocol } from "./agents.ts";
 import { NAMESPACES } from "./agents.ts";
+import { AWKWARD_SSH } from "./awkward.ts";
 import type { RequestScope, Tier } from "./policy.ts";
 import { INVENTORY } from "./policy.ts";
 import type { Random } from "./random.ts";
@@ -479,13 +480,23 @@ function fill(template: string, values: Readonly<Record<string, string>>): strin
   return template.replace(/\{(\w+)\}/g, (all, key: string) => values[key] ?? all);
 }
 
-/** Builds one operation of `protocol` at `tier` against `target`. */
-export function buildOperation(random: Random, protocol: Protocol, tier: Tier, target: Target): Operation {
+/** Builds one operation of `protocol` at `tier` against `target`; `awkward` mixes in {@link AWKWARD_SSH}. */
+export function buildOperation(
+  random: Random,
+  protocol: Protocol,
+  tier: Tier,
+  target: Target,
+  awkward = false,
+): Operation {
   switch (protocol) {
     case "kubernetes":
       return random.weighted(KUBERNETES[tier])(random, target);
     case "ssh": {
-      const line = random.weighted(SSH[tier].map(([c, w]) => [c, w] as const));
+      // Escalated tiers get more of them, so that approval evidence holds some.
+      const line =
+        awkward && random.chance(tier >= 2 ? 0.6 : 0.2)
+          ? random.pick(AWKWARD_SSH[tier])
+          : random.weighted(SSH[tier].map(([c, w]) => [c, w] as const));
       return {
         method: "exec",
         path: line,

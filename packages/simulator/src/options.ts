@@ -1,6 +1,7 @@
 import { MAX_AGENTS, MIN_AGENTS } from "./agents.ts";
 import type { Random, Seed } from "./random.ts";
 import { DAY, parseDay } from "./time.ts";
+import { isTimeZone } from "./time-zone.ts";
 import type { HashMode } from "./writer.ts";
 
 /** Options of {@link generateHome}. */
@@ -13,7 +14,10 @@ export interface GenerateOptions {
   readonly from?: string | Date;
   /** Last day of the main traffic period, inclusive. @default "2026-03-31" */
   readonly to?: string | Date;
-  /** Number of command events over the preamble and the period (lifecycle records come on top). @default 10000 */
+  /**
+   * Number of command events over the preamble and the period, boundary events included
+   * (lifecycle records and `afterDays` traffic come on top). @default 10000
+   */
   readonly events?: number;
   /** Number of agents, from 5 to 20. @default chosen by the seed, 8 to 14 */
   readonly agents?: number;
@@ -32,7 +36,65 @@ export interface GenerateOptions {
   readonly preambleDays?: number;
   /** Approximate number of recorded API sessions (exec sessions are recorded whenever one runs). @default 24 */
   readonly apiSessions?: number;
+  /**
+   * Where an escalation's outcome is written: on the escalated command line only (`line`), in
+   * `approval.requested` and `approval.granted|denied|expired` records linked by `request_id` while
+   * the line keeps only `request_id` (`record`), in both with the same outcome (`both`), or one of
+   * the three drawn per escalation (`mixed`). @default "line"
+   */
+  readonly approvalRecords?: ApprovalRecords;
+  /**
+   * When a resolved escalation's command line is written: at the request, before its outcome
+   * record (`line-first`), or when the approval returns, just after its outcome record
+   * (`outcome-first`; with `approvalRecords: "line"` the line is only written later), or drawn
+   * half and half per escalation (`mixed`); an unresolved escalation's line is always written at
+   * the request. @default "line-first"
+   */
+  readonly approvalOrder?: ApprovalOrder;
+  /**
+   * The timestamp of a command line written after its approval wait: the resolution instant (the
+   * chain's timestamps never go back), or the request instant (a `timestamp_regression` warning
+   * wherever other lines were written during the wait). @default "resolved"
+   */
+  readonly outcomeFirstTimestamp?: "resolved" | "requested";
+  /** Share (0–1) of timestamps written with a non-UTC offset such as `+02:00` or `-05:00`. @default 0 */
+  readonly timestampOffsets?: number;
+  /**
+   * Whether command events fall on milliseconds and timestamps carry fractions of varied width
+   * (`.1`, `.123`, `.123000`, `.123000000`, `.000`). @default false
+   */
+  readonly subsecondTimestamps?: boolean;
+  /** Share (0–1) of command events that start a burst of 2–5 events with the identical timestamp. @default 0 */
+  readonly sameSecondBursts?: number;
+  /**
+   * IANA time zone whose local day boundaries the log hits (`result.period` says where they are):
+   * command events at 23:59:59.999 and 00:00:00.000 local around the period's start, its end and
+   * each day of it that is not 24 hours long; a granted and a denied escalation requested before
+   * the start and resolved after it; a granted and an expired one requested before the end and
+   * resolved after it, and one never resolved (`result.boundaryEscalations`). @default none
+   */
+  readonly boundaryZone?: string;
+  /**
+   * Days the log continues after `to`: traffic at the period's daily rate and changes a past
+   * period's evidence must not show (`result.afterPeriod`: the never-rotated token rotated one
+   * second after the period, an agent created with its token, certificate and rules, the expiring
+   * agent certificate and the proxy's renewed, another agent removed with its token and
+   * certificate revoked), the home's files describing the state after them. It starts once the
+   * period has ended in UTC and in `boundaryZone`; every line before that stays the same as
+   * without it (with `liveEvents`, the file split may differ). @default 0
+   */
+  readonly afterDays?: number;
+  /** Whether agents get names that are hostile to HTML, CSV and spreadsheets (`<script>`, `=`, `,`, newlines). @default false */
+  readonly awkwardAgentNames?: boolean;
+  /** Whether some SSH command lines hold `\n`, `\r\n`, `"`, `,` and formula starts. @default false */
+  readonly awkwardCommands?: boolean;
 }
+
+/** Where an escalation's outcome is written (see {@link GenerateOptions.approvalRecords}). */
+export type ApprovalRecords = "line" | "record" | "both" | "mixed";
+
+/** When an escalated command line is written (see {@link GenerateOptions.approvalOrder}). */
+export type ApprovalOrder = "line-first" | "outcome-first" | "mixed";
 
 /** Options with every default filled in and dates resolved to epoch ms. */
 export interface ResolvedOptions {
@@ -49,6 +111,16 @@ export interface ResolvedOptions {
   readonly gzipRotated: boolean;
   readonly preambleDays: number;
   readonly apiSessions: number;
+  readonly approvalRecords: ApprovalRecords;
+  readonly approvalOrder: ApprovalOrder;
+  readonly outcomeFirstTimestamp: "resolved" | "requested";
+  readonly timestampOffsets: number;
+  readonly subsecondTimestamps: boolean;
+  readonly sameSecondBursts: number;
+  readonly boundaryZone: string | undefined;
+  readonly afterDays: number;
+  readonly awkwardAgentNames: boolean;
+  readonly awkwardCommands: boolean;
 }
 
 function misuse(message: string): never {
@@ -68,6 +140,27 @@ function integerOption(
   return v;
 }
 
+function shareOption(name: string, value: number | undefined): number {
+  const v = value ?? 0;
+  if (typeof v !== "number" || !(v >= 0 && v <= 1))
+    misuse(`Option "${name}" must be a number from 0 to 1, got ${v}`);
+  return v;
+}
+
+function choiceOption<T extends string>(name: string, value: T | undefined, choices: readonly T[]): T {
+  const v = value ?? choices[0];
+  if (v === undefined || !choices.includes(v))
+    misuse(
+      `Option "${name}" must be one of ${choices.map((c) => `"${c}"`).join(", ")}, got "${String(value)}"`,
+    );
+  return v;
+}
+
+function booleanOption(name: string, value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== "boolean") misuse(`Option "${name}" must be a boolean`);
+  return value ?? false;
+}
+
 /** Validates options and fills defaults; throws a clear error on misuse. */
 export function resolveOptions(options: GenerateOptions, random: Random): ResolvedOptions {
   if (typeof options.outDir !== "string" || options.outDir === "") misuse('Option "outDir" is required');
@@ -80,6 +173,11 @@ export function resolveOptions(options: GenerateOptions, random: Random): Resolv
   const hashMode = options.hashMode ?? "blank";
   if (hashMode !== "blank" && hashMode !== "omit")
     misuse(`Option "hashMode" must be "blank" or "omit", got "${String(hashMode)}"`);
+  const boundaryZone = options.boundaryZone;
+  if (boundaryZone !== undefined && (typeof boundaryZone !== "string" || !isTimeZone(boundaryZone)))
+    misuse(
+      `Option "boundaryZone" must be an IANA time zone such as "Europe/Berlin", got "${String(boundaryZone)}"`,
+    );
   return {
     outDir: options.outDir,
     seed,
@@ -96,5 +194,27 @@ export function resolveOptions(options: GenerateOptions, random: Random): Resolv
     gzipRotated: options.gzipRotated ?? true,
     preambleDays: integerOption("preambleDays", options.preambleDays, 14, 0, 3650),
     apiSessions: integerOption("apiSessions", options.apiSessions, 24, 0, 1_000_000),
+    approvalRecords: choiceOption("approvalRecords", options.approvalRecords, [
+      "line",
+      "record",
+      "both",
+      "mixed",
+    ] as const),
+    approvalOrder: choiceOption("approvalOrder", options.approvalOrder, [
+      "line-first",
+      "outcome-first",
+      "mixed",
+    ] as const),
+    outcomeFirstTimestamp: choiceOption("outcomeFirstTimestamp", options.outcomeFirstTimestamp, [
+      "resolved",
+      "requested",
+    ] as const),
+    timestampOffsets: shareOption("timestampOffsets", options.timestampOffsets),
+    subsecondTimestamps: booleanOption("subsecondTimestamps", options.subsecondTimestamps),
+    sameSecondBursts: shareOption("sameSecondBursts", options.sameSecondBursts),
+    boundaryZone,
+    afterDays: integerOption("afterDays", options.afterDays, 0, 0, 3650),
+    awkwardAgentNames: booleanOption("awkwardAgentNames", options.awkwardAgentNames),
+    awkwardCommands: booleanOption("awkwardCommands", options.awkwardCommands),
   };
 }

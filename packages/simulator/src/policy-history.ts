@@ -13,6 +13,23 @@ function policySha256(policy: PolicyDocument): string {
   return createHash("sha256").update(goMarshalValue(policy)).digest("hex");
 }
 
+/** The `policy.changed` record that puts `policy` in force at `at`, by `actor`. */
+export function policyChange(at: number, actor: string, policy: PolicyDocument): Scheduled {
+  return {
+    at,
+    record: {
+      event: "policy.changed",
+      timestamp: rfc3339(at),
+      version: policy.version,
+      sha256: policySha256(policy),
+      actor,
+      snapshot: policy,
+    },
+    fields: lifecycleFields("policy.changed"),
+    effect: { type: "policy", policy },
+  };
+}
+
 /** The policy's history: records to write and the document in force at the end. */
 export interface PolicyHistory {
   readonly scheduled: Scheduled[];
@@ -110,20 +127,7 @@ export function planPolicyHistory(random: Random, roster: Roster, input: PolicyI
   mutations.sort((a, b) => a.at - b.at);
 
   const scheduled: Scheduled[] = [];
-  const record = (at: number, actor: string, policy: PolicyDocument): Scheduled => ({
-    at,
-    record: {
-      event: "policy.changed",
-      timestamp: rfc3339(at),
-      version: policy.version,
-      sha256: policySha256(policy),
-      actor,
-      snapshot: policy,
-    },
-    fields: lifecycleFields("policy.changed"),
-    effect: { type: "policy", policy },
-  });
-  scheduled.push(record(input.setupStart + 2 * MINUTE, "alice.nguyen@acme.example", initial));
+  scheduled.push(policyChange(input.setupStart + 2 * MINUTE, "alice.nguyen@acme.example", initial));
   let current = initial;
   let version = 1;
   for (const m of mutations) {
@@ -132,7 +136,7 @@ export function planPolicyHistory(random: Random, roster: Roster, input: PolicyI
     m.apply(next);
     version++;
     next.version = `v${version}`;
-    scheduled.push(record(m.at, m.actor, next));
+    scheduled.push(policyChange(m.at, m.actor, next));
     current = next;
   }
   return { scheduled, initial, final: current };

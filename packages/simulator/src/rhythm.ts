@@ -106,3 +106,31 @@ export function* eventTimes(random: Random, plan: TrafficPlan): Generator<number
     }
   }
 }
+
+/**
+ * Plans `days` days of traffic from `start` (UTC midnight after the period) at the period's
+ * average daily count, weekends quieter as in {@link planTraffic}.
+ */
+export function planAfterTraffic(
+  random: Random,
+  period: TrafficPlan,
+  from: number,
+  start: number,
+  days: number,
+): TrafficPlan {
+  const first = Math.round((from - period.start) / DAY);
+  const periodCounts = period.counts.slice(first);
+  // The period's average over all days, as a weekday count (a week averages 5.52 weekday units).
+  const perDay = ((periodCounts.reduce((a, b) => a + b, 0) / Math.max(1, periodCounts.length)) * 7) / 5.52;
+  const counts: number[] = [];
+  let carry = 0;
+  for (let d = 0; d < days; d++) {
+    const weekday = new Date(start + d * DAY).getUTCDay();
+    const weekend = weekday === 0 ? 0.22 : weekday === 6 ? 0.3 : 1;
+    const exact = perDay * weekend * random.uniform(0.8, 1.2) + carry;
+    const count = Math.round(exact);
+    carry = exact - count;
+    counts.push(count);
+  }
+  return { start, counts, gap: undefined };
+}

@@ -104,7 +104,15 @@ function concrete(
 export interface TrafficOptions {
   /** Probability that an allowed Kubernetes request opens a recorded API session. */
   readonly apiSessionRate: number;
+  /** Whether some SSH command lines are multi-line and spreadsheet-hostile. */
+  readonly awkwardCommands?: boolean;
 }
+
+/** How an escalation ends; `unresolved` means no outcome is ever written. */
+export type Outcome = "granted" | "denied" | "expired" | "unresolved";
+
+/** Draws before {@link TrafficGenerator.nextEscalation} gives up (a denied escalation is about 1 in 300). */
+const ESCALATION_DRAWS = 100_000;
 
 /**
  * Generates command events one at a time, in the order of the times it is given. Which agents are
@@ -204,7 +212,7 @@ export class TrafficGenerator {
       };
     }
     const tier = random.weighted(TIER_WEIGHTS);
-    const op = buildOperation(random, protocol, tier, target);
+    const op = buildOperation(random, protocol, tier, target, this.#options.awkwardCommands);
     const decision = decide(policy, agent.name, protocol, op.scope, tier);
     const event = this.#event(time, agent, protocol, tier, op, decision);
     const ran = decision === "allow" || event.approval === "granted";
@@ -230,6 +238,29 @@ export class TrafficGenerator {
       session = { type: "api", sessionId: event.session_id, agent: agent.name, start: time, event };
     }
     return { event, ...(jit === undefined ? {} : { jit }), ...(session === undefined ? {} : { session }) };
+  }
+
+  /**
+   * Generates an escalated request at `time` that ends with `outcome`: requests are drawn until
+   * one is escalated with that outcome, so what follows from it (exit code, JIT, session) agrees.
+   */
+  nextEscalation(time: number, outcome: Outcome): GeneratedRequest {
+    for (let draw = 0; draw < ESCALATION_DRAWS; draw++) {
+      const request = this.next(time);
+      const event = request.event;
+      if (event.decision !== "escalate") continue;
+      if (outcome !== "unresolved") {
+        if (event.approval === outcome) return request;
+      } else if (event.approval !== "granted") {
+        event.approval = undefined;
+        event.approver = undefined;
+        event.approval_wait_ms = undefined;
+        return request;
+      }
+    }
+    throw new Error(
+      `[iddio-compliance] [simulator] internal: no ${outcome} escalation in ${ESCALATION_DRAWS} draws`,
+    );
   }
 
   #event(

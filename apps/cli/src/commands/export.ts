@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   type ExportEvidenceResult,
@@ -15,7 +16,7 @@ import { UsageError } from "../usage-error.ts";
 import { auditSource } from "./audit-source.ts";
 import { parseThreads } from "./threads-flag.ts";
 
-export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE --output DIR [options]
+export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE [--output DIR] [options]
 
 Writes a SOC 2 evidence package (CC6.1, CC6.2, CC6.3, CC7.2, summary, audit-log integrity)
 for one period, after verifying the audit log's hash chain.
@@ -23,7 +24,7 @@ for one period, after verifying the audit log's hash chain.
 Options:
   --from DATE        first day of the period, YYYY-MM-DD (inclusive)
   --to DATE          last day of the period, YYYY-MM-DD (inclusive, whole day)
-  --output DIR       package folder to create (must not exist)
+  --output DIR       package folder to create (must not exist; default: ./soc2-FROM_TO)
   --format FORMAT    json (default) or csv
   --source PATH      iddio home, audit log folder or file (default: $IDDIO_HOME, else ~/.iddio),
                      or postgres://user:password@host:port/db (the iddio server's audit_events)
@@ -78,9 +79,14 @@ export const exportCommand: Command = async (argv, io) => {
     throw new UsageError(`--format: unknown format "${format}" (expected json or csv)`);
   const from = required(values.from, "--from");
   const to = required(values.to, "--to");
-  const output = resolve(io.cwd, required(values.output, "--output"));
+  const outputFlag = values.output ?? `soc2-${from}_${to}`;
+  const output = resolve(io.cwd, outputFlag);
   const source = await auditSource(values, io);
   const home = values.home ? resolve(io.cwd, values.home) : undefined;
+  if (home !== undefined && !isDirectory(home))
+    throw new UsageError(
+      `--home: "${values.home}" is not a folder (an iddio home holds policy.yaml, tokens.yaml, …)`,
+    );
   const sign = values.sign ? readPrivateKey(resolve(io.cwd, values.sign), "--sign") : undefined;
   const previous = values.previous ? await previousPackage(resolve(io.cwd, values.previous)) : undefined;
   const bar = progressBar(io, "exporting");
@@ -105,7 +111,7 @@ export const exportCommand: Command = async (argv, io) => {
     bar.done();
   }
   if (values.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
-  else printSummary(io, result, values.output as string);
+  else printSummary(io, result, outputFlag);
   return result.verified ? 0 : 1;
 };
 
@@ -122,24 +128,28 @@ async function previousPackage(dir: string) {
 function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: string): void {
   const { summary } = result;
   const n = (v: unknown) => (typeof v === "number" ? v.toLocaleString("en-US") : String(v));
+  const period = summary.period;
   const lines = [
-    `SOC 2 evidence for ${summary.period.from} … ${summary.period.to} (${summary.period.time_zone})`,
+    `SOC 2 evidence for ${period.from} … ${period.to} (${period.time_zone})${period.incomplete ? " — INCOMPLETE: the period has not ended" : ""}`,
     "",
+    `  ${"criterion".padEnd(9)} ${"title".padEnd(38)} ${"status".padEnd(11)} ${"strength".padEnd(8)} headline figures`,
   ];
   for (const c of summary.criteria) {
     const headline = Object.entries(c.headline)
       .map(([k, v]) => `${k.replaceAll("_", " ")} ${n(v)}`)
       .join(", ");
     lines.push(
-      `  ${c.criterion.padEnd(6)} ${c.title.padEnd(38)} ${c.status.padEnd(9)} ${c.evidence_strength.padEnd(7)} ${headline}`,
+      `  ${c.criterion.padEnd(9)} ${c.title.padEnd(38)} ${c.status.padEnd(11)} ${c.evidence_strength.padEnd(8)} ${headline}`,
     );
-    if (c.missing_inputs.length > 0) lines.push(`         missing: ${c.missing_inputs.join("; ")}`);
+    for (const r of c.reasons)
+      lines.push(`            reason: ${r.message}${r.detail ? ` (see ${r.detail})` : ""}`);
+    if (c.missing_inputs.length > 0) lines.push(`            missing: ${c.missing_inputs.join("; ")}`);
   }
   const i = summary.integrity;
   lines.push("");
   lines.push(
     i.verified
-      ? `  Hash chain: verified — ${n(i.total_events)} events, head ${i.chain_head?.slice(0, 16)}…`
+      ? `  Hash chain: verified — ${n(i.chain_events)} events in the chain, head ${i.chain_head?.slice(0, 16)}…`
       : `  Hash chain: NOT VERIFIED — ${n(i.findings)} finding(s); see ${i.file}`,
   );
   if (summary.unrecognised_records.total > 0) {
@@ -162,4 +172,12 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
     `  Evidence: ${outputFlag} (${summary.manifest.length + 1} files; manifest with SHA-256 in summary.json)`,
   );
   io.stdout.write(`${sanitizeTerminal(lines.join("\n"))}\n`);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -9,6 +9,7 @@ export type ConnectorErrorCode =
   | "CONNECTOR_NETWORK"
   | "CONNECTOR_PACKAGE_INVALID"
   | "CONNECTOR_RESPONSE_INVALID"
+  | "CONNECTOR_RESPONSE_TOO_LARGE"
   | "CONNECTOR_PARTIAL_FAILURE"
   | "CONNECTOR_FAILED"
   | (string & {});
@@ -25,6 +26,8 @@ export interface ConnectorErrorInit {
   status?: number | undefined;
   /** Whether trying the same push again later may succeed. @default false */
   retryable?: boolean | undefined;
+  /** How long the remote service asked to wait before trying again (its `Retry-After`), in milliseconds. */
+  retryAfterMs?: number | undefined;
   /** The underlying failure, already stripped of secrets. */
   cause?: unknown;
 }
@@ -40,6 +43,7 @@ export class ConnectorError extends Error {
   readonly connector: string | undefined;
   readonly status: number | undefined;
   readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
 
   constructor(init: ConnectorErrorInit) {
     const prefix = init.connector ? `[iddio-compliance] [${init.connector}] ` : "[iddio-compliance] ";
@@ -48,6 +52,7 @@ export class ConnectorError extends Error {
     this.connector = init.connector;
     this.status = init.status;
     this.retryable = init.retryable ?? false;
+    this.retryAfterMs = init.retryAfterMs;
     Object.defineProperty(this, BRAND, { value: true });
   }
 
@@ -59,6 +64,7 @@ export class ConnectorError extends Error {
       connector: this.connector,
       status: this.status,
       retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
       message: this.message,
     };
   }

@@ -12,6 +12,16 @@ runConnectorConformance({
 });
 
 describe("docs/writing-a-connector.md", () => {
+  it("refuses a base_url that would send the API key over plain http to a remote host", () => {
+    expect(() =>
+      filebox.create({
+        base_url: "http://api.filebox.example",
+        api_key: "fb_test_key_123",
+        bucket: "evidence",
+      }),
+    ).toThrow(/Invalid option "base_url": the URL must use https/);
+  });
+
   it("shows the example connector, its fake and this kit call verbatim", async () => {
     const guide = await readFile(new URL("../../../../docs/writing-a-connector.md", import.meta.url), "utf8");
     for (const file of ["./example-connector.ts", "./fake-filebox-server.ts"]) {

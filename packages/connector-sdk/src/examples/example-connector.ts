@@ -1,4 +1,4 @@
-import { defineConnector, joinUrl } from "@iddio-compliance/connector-sdk";
+import { defineConnector, joinUrl, secureUrlSchema } from "@iddio-compliance/connector-sdk";
 import { z } from "zod";
 
 /**
@@ -9,8 +9,8 @@ import { z } from "zod";
 export default defineConnector({
   name: "filebox",
   config: z.strictObject({
-    /** API root. @default "https://api.filebox.example" */
-    base_url: z.url().default("https://api.filebox.example"),
+    /** API root; https, or plain http only for a loopback test server. @default "https://api.filebox.example" */
+    base_url: secureUrlSchema().default("https://api.filebox.example"),
     /** API key, sent as a bearer token. */
     api_key: z.string().min(1),
     /** Bucket that receives the evidence. */

@@ -1,33 +1,39 @@
-import ky, { TimeoutError } from "ky";
-import { ConnectorError, type ConnectorErrorInit } from "../errors/connector-error.ts";
+import { ConnectorError, type ConnectorErrorInit, isConnectorError } from "../errors/connector-error.ts";
 import type { Logger } from "../logger/logger.ts";
 import type { Redactor } from "../redact/redactor.ts";
-import {
-  backoffDelay,
-  isRetryableStatus,
-  parseRetryAfter,
-  type RetryOptions,
-  resolveRetryOptions,
-} from "./retry-policy.ts";
-import { sleep as realSleep, type Sleep } from "./sleep.ts";
+import { linkSignals } from "./linked-signal.ts";
+import { readBoundedBody } from "./read-body.ts";
+import type { Retrier } from "./retry.ts";
+import { isRetryableStatus, parseRetryAfter, type RetryOptions } from "./retry-policy.ts";
+import type { Sleep } from "./sleep.ts";
 
 /** Options of the HTTP client every connector gets in its context. */
 export interface HttpOptions {
-  /** Time one attempt may take until the response headers arrive. @default 30000 */
+  /**
+   * Deadline of one attempt, from sending the request to the last byte of the answer (headers and
+   * body); past it the attempt is cancelled and fails with the retryable `CONNECTOR_TIMEOUT`.
+   * @default 60000
+   */
   timeoutMs?: number;
+  /**
+   * Largest successful answer read, in bytes; a longer body is cancelled unread and the request fails
+   * with `CONNECTOR_RESPONSE_TOO_LARGE` (not retryable: the same request would get the same answer).
+   * @default 16777216
+   */
+  maxResponseBytes?: number;
   /** Retry policy for 408, 429, 5xx, timeouts and network errors. */
   retry?: RetryOptions;
-  /** How to wait between attempts; tests pass one that records the delay and returns at once. @default a timer */
+  /** How to wait between attempts and in `ctx.sleep`; tests pass one that records the delay and returns at once. @default a timer */
   sleep?: Sleep;
   /** Source of jitter in `[0, 1)`. @default Math.random */
   random?: () => number;
-  /** The fetch implementation ky calls. @default globalThis.fetch */
+  /** The fetch implementation. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
   /** Sent as `user-agent`. @default "iddio-compliance-connector" */
   userAgent?: string;
 }
 
-/** A body, or a function that builds a fresh one for each attempt. */
+/** A request body; a function in {@link HttpRequest.body} builds a fresh one for each attempt. */
 export type HttpBody = FormData | string | Uint8Array | Blob;
 
 /** Search parameters; an array value repeats the key (`expand[]=a&expand[]=b`). */
@@ -71,7 +77,7 @@ export interface HttpResponse<T = unknown> {
   data: T;
 }
 
-/** The context's HTTP client: ky with timeouts, bounded retries, backoff, `Retry-After` and typed errors. */
+/** The context's HTTP client: fetch with a deadline per attempt, a bounded body, retries and typed errors. */
 export interface HttpClient {
   request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>>;
 }
@@ -82,11 +88,18 @@ export interface HttpClientDeps {
   redactor: Redactor;
   logger: Logger;
   now: () => number;
+  /** The connector's retry loop (shared with `ctx.retry`). */
+  retry: Retrier;
+  /** The longest `Retry-After` the retry loop waits for, for messages. */
+  maxRetryAfterMs: number;
   /** Signals that abort every request: the connector's and, unless `detached`, the current push's. */
   signals: (detached: boolean) => AbortSignal[];
 }
 
 type FailureInit = Omit<ConnectorErrorInit, "connector">;
+
+/** Bytes of an error answer read for its message; the rest is not read. */
+const ERROR_BODY_BYTES = 64 * 1024;
 
 function toUrl(url: string | URL, params: SearchParams | undefined): URL {
   const out = new URL(url);
@@ -113,53 +126,100 @@ function parseBody(text: string, headers: Headers): unknown {
 
 /** Builds the HTTP client of one connector instance. */
 export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): HttpClient {
-  const retry = resolveRetryOptions(options.retry);
-  const wait = options.sleep ?? realSleep;
-  const random = options.random ?? Math.random;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const defaultTimeoutMs = options.timeoutMs ?? 60_000;
+  const maxResponseBytes = options.maxResponseBytes ?? 16 * 1024 * 1024;
   const userAgent = options.userAgent ?? "iddio-compliance-connector";
   const { connector, redactor, logger } = deps;
+  // Failures of an attempt itself, the only ones the client retries (a failed token fetch inside
+  // `headers` was retried by its own request already).
+  const attemptFailures = new WeakSet<ConnectorError>();
 
-  const fail = (init: FailureInit): ConnectorError =>
-    new ConnectorError({ ...init, connector, message: redactor.redact(init.message) });
+  const fail = (init: FailureInit): ConnectorError => {
+    const error = new ConnectorError({ ...init, connector, message: redactor.redact(init.message) });
+    attemptFailures.add(error);
+    return error;
+  };
+
+  /** The failure of a non-2xx answer: its status decides whether it is retried, `Retry-After` how soon. */
+  const statusFailure = (what: string, response: Response, text: string): FailureInit => {
+    const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), deps.now());
+    const redirect = response.status >= 300 && response.status < 400;
+    const tooLong = retryAfterMs !== undefined && retryAfterMs > deps.maxRetryAfterMs;
+    return {
+      code: `CONNECTOR_HTTP_${response.status}`,
+      message: `${what} answered ${response.status} ${response.statusText}${
+        redirect ? " (redirects are not followed)" : ""
+      }${text ? `: ${excerpt(text, redactor)}` : ""}${
+        tooLong
+          ? ` (Retry-After asks for ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.ceil(deps.maxRetryAfterMs / 1000)} s this client waits)`
+          : ""
+      }`,
+      status: response.status,
+      retryable: isRetryableStatus(response.status),
+      retryAfterMs,
+    };
+  };
 
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     const method = req.method ?? "GET";
     const url = toUrl(req.url, req.searchParams);
     const shownUrl = redactor.redact(url.toString());
-    const signal = AbortSignal.any([
-      ...deps.signals(req.detached === true),
-      ...(req.signal ? [req.signal] : []),
-    ]);
-    const maxAttempts = req.retry === false ? 1 : retry.limit + 1;
+    const timeoutMs = req.timeoutMs ?? defaultTimeoutMs;
+    const linked = linkSignals([...deps.signals(req.detached === true), ...(req.signal ? [req.signal] : [])]);
+    const signal = linked.signal;
     const aborted = (): ConnectorError =>
-      fail({ code: "CONNECTOR_ABORTED", message: `${method} ${shownUrl} was aborted`, retryable: false });
+      new ConnectorError({
+        code: "CONNECTOR_ABORTED",
+        connector,
+        message: `${method} ${shownUrl} was aborted`,
+        retryable: false,
+      });
 
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw aborted();
-      const headers = {
-        "user-agent": userAgent,
-        ...(typeof req.headers === "function" ? await req.headers(attempt) : req.headers),
-      };
-      const body = typeof req.body === "function" ? await req.body(attempt) : req.body;
-      let failure: FailureInit;
-      let retryAfterMs: number | undefined;
+    async function attempt(number: number): Promise<HttpResponse<T>> {
+      const headers = new Headers({ "user-agent": userAgent });
+      if (req.json !== undefined) headers.set("content-type", "application/json");
+      const extra = typeof req.headers === "function" ? await req.headers(number) : req.headers;
+      for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
+      const body =
+        req.json !== undefined
+          ? JSON.stringify(req.json)
+          : typeof req.body === "function"
+            ? await req.body(number)
+            : req.body;
+
+      // One deadline for the whole attempt: connecting, sending, the headers and every body byte.
+      const attemptLink = linkSignals([signal]);
+      const attemptSignal = attemptLink.signal;
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        attemptLink.abort(new Error(`deadline of ${timeoutMs} ms`));
+      }, timeoutMs);
       try {
-        const response = await ky(url, {
+        const response = await fetchImpl(url, {
           method,
           headers,
-          ...(req.json !== undefined ? { json: req.json } : {}),
           ...(body !== undefined ? { body } : {}),
-          timeout: req.timeoutMs ?? timeoutMs,
-          signal,
-          retry: 0,
-          throwHttpErrors: false,
+          signal: attemptSignal,
           redirect: "manual",
-          ...(options.fetch ? { fetch: options.fetch } : {}),
         });
-        const text = await response.text();
-        logger.debug("http response", { method, url: shownUrl, status: response.status, attempt });
-        if (response.status >= 200 && response.status < 300) {
+        const ok = response.status >= 200 && response.status < 300;
+        const read = await readBoundedBody(
+          response.body,
+          ok ? maxResponseBytes : ERROR_BODY_BYTES,
+          attemptSignal,
+        );
+        const text = new TextDecoder().decode(read.bytes);
+        logger.debug("http response", { method, url: shownUrl, status: response.status, attempt: number });
+        if (ok) {
+          if (!read.complete)
+            throw fail({
+              code: "CONNECTOR_RESPONSE_TOO_LARGE",
+              message: `${method} ${shownUrl} answered ${response.status} with a body longer than ${maxResponseBytes} bytes (option http.maxResponseBytes); it was not read`,
+              status: response.status,
+              retryable: false,
+            });
           try {
             return {
               status: response.status,
@@ -175,44 +235,38 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
             });
           }
         }
-        const redirect = response.status >= 300 && response.status < 400;
-        failure = {
-          code: `CONNECTOR_HTTP_${response.status}`,
-          message: `${method} ${shownUrl} answered ${response.status} ${response.statusText}${
-            redirect ? " (redirects are not followed)" : ""
-          }${text ? `: ${excerpt(text, redactor)}` : ""}`,
-          status: response.status,
-          retryable: isRetryableStatus(response.status),
-        };
-        retryAfterMs = parseRetryAfter(response.headers.get("retry-after"), deps.now());
+        throw fail(statusFailure(`${method} ${shownUrl}`, response, text));
       } catch (error) {
-        if (error instanceof ConnectorError) throw error;
+        if (isConnectorError(error)) throw error;
         if (signal.aborted) throw aborted();
-        const timedOut = error instanceof TimeoutError || (error as Error)?.name === "TimeoutError";
-        failure = {
-          code: timedOut ? "CONNECTOR_TIMEOUT" : "CONNECTOR_NETWORK",
-          message: timedOut
-            ? `${method} ${shownUrl} timed out after ${req.timeoutMs ?? timeoutMs} ms`
-            : `${method} ${shownUrl} failed: ${redactor.redact(String((error as Error)?.cause ?? error))}`,
+        if (timedOut)
+          throw fail({
+            code: "CONNECTOR_TIMEOUT",
+            message: `${method} ${shownUrl} did not complete within ${timeoutMs} ms`,
+            retryable: true,
+          });
+        const cause = (error as Error)?.cause ?? error;
+        throw fail({
+          code: "CONNECTOR_NETWORK",
+          message: `${method} ${shownUrl} failed: ${redactor.redact(String(cause))}`,
           retryable: true,
           cause: new Error(redactor.redact(String(error))),
-        };
-      }
-
-      if (!failure.retryable || attempt >= maxAttempts) throw fail(failure);
-      if (retryAfterMs !== undefined && retryAfterMs > retry.maxRetryAfterMs) {
-        throw fail({
-          ...failure,
-          message: `${failure.message} (Retry-After asks for ${Math.ceil(retryAfterMs / 1000)} s, more than the ${Math.ceil(retry.maxRetryAfterMs / 1000)} s this client waits)`,
         });
+      } finally {
+        clearTimeout(timer);
+        attemptLink.unlink();
       }
-      const delay = retryAfterMs ?? backoffDelay(attempt, retry, random);
-      logger.debug("http retry", { method, url: shownUrl, attempt, code: failure.code, delay_ms: delay });
-      try {
-        await wait(delay, signal);
-      } catch {
-        throw aborted();
-      }
+    }
+
+    try {
+      return await deps.retry(attempt, {
+        signal,
+        aborted,
+        ...(req.retry === false ? { limit: 0 } : {}),
+        retryIf: (error) => attemptFailures.has(error),
+      });
+    } finally {
+      linked.unlink();
     }
   }
 

@@ -8,8 +8,8 @@ const PREFIXES: ReadonlyArray<[RegExp, CriterionKey]> = [
   [/^cc6\.2[-.]/i, "CC6.2"],
   [/^cc6\.3[-.]/i, "CC6.3"],
   [/^cc7\.2[-.]/i, "CC7.2"],
-  [/^summary\.(json|csv)$/i, "summary"],
-  [/^audit-log-integrity\.(json|csv)$/i, "integrity"],
+  [/^(summary|reasons)\.(json|csv)$/i, "summary"],
+  [/^audit-log-(integrity|findings)\.(json|csv)$/i, "integrity"],
 ];
 
 /**

@@ -27,7 +27,12 @@ describe("loadEvidencePackage", () => {
     ]);
     for (const file of pkg.files) expect(file.sha256).toBe(sha256Hex(file.bytes));
     expect(pkg.sha256).toBe(pkg.files.at(-1)?.sha256);
-    expect(pkg.summary.period).toEqual({ from: "2026-01-01", to: "2026-03-31", time_zone: "UTC" });
+    expect(pkg.summary.period).toEqual({
+      from: "2026-01-01",
+      to: "2026-03-31",
+      time_zone: "UTC",
+      incomplete: false,
+    });
   });
 
   it("maps CSV list files to their criterion", async () => {

@@ -7,7 +7,7 @@ export interface Fault {
   method?: string;
   /** Only requests whose path (no query) equals this string or matches this pattern. @default any path */
   path?: string | RegExp;
-  /** Status to answer. @default 503 */
+  /** Status to answer. @default 503, or 200 with `stall` */
   status?: number;
   /** Headers of the answer, e.g. `{ "retry-after": "7" }`. */
   headers?: Record<string, string>;
@@ -15,10 +15,22 @@ export interface Fault {
   body?: string;
   /** How many matching requests the fault answers before it is used up. @default 1 */
   times?: number;
+  /** How many matching requests pass untouched before the fault applies (to fault the third upload). @default 0 */
+  skip?: number;
   /** Never answer (until the server closes): for timeout and abort cases. */
   hang?: boolean;
   /** Drop the connection without answering: a network error. */
   reset?: boolean;
+  /**
+   * Send the status (default 200), the headers and the first byte of a body, then never finish it:
+   * for the deadline that must cover the body, not only the headers.
+   */
+  stall?: boolean;
+  /**
+   * Let the handler process the request first, so whatever it stores stays stored, then answer with
+   * the fault anyway (a status, `reset` or `hang`): the write landed but the client cannot know it.
+   */
+  commit?: boolean;
 }
 
 /** One request the fake received. */
@@ -88,7 +100,8 @@ function flatten(headers: IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
-function matches(fault: Fault, method: string, path: string): boolean {
+/** Whether a request with `method` and `path` (no query) is one `fault` targets. */
+export function matches(fault: Pick<Fault, "method" | "path">, method: string, path: string): boolean {
   if (fault.method && fault.method.toUpperCase() !== method) return false;
   if (fault.path === undefined) return true;
   return typeof fault.path === "string" ? fault.path === path : fault.path.test(path);
@@ -112,9 +125,22 @@ function send(res: ServerResponse, response: FakeResponse): void {
  * and otherwise answers with your handler. A handler that throws answers 500.
  */
 export async function createFakeServer(options: FakeServerOptions): Promise<FakeServer> {
-  const faults: Array<Fault & { left: number }> = [];
+  const faults: Array<Fault & { left: number; pass: number }> = [];
   const log: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+
+  const answer = async (
+    method: string,
+    url: URL,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<FakeResponse> => {
+    try {
+      return await options.handle({ method, url, headers, body });
+    } catch (error) {
+      return { status: 500, json: { error: `fake server handler failed: ${(error as Error).message}` } };
+    }
+  };
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -136,12 +162,24 @@ export async function createFakeServer(options: FakeServerOptions): Promise<Fake
         const fault = faults.find(
           (candidate) => candidate.left > 0 && matches(candidate, method, url.pathname),
         );
-        if (fault) {
+        if (fault && fault.pass > 0) fault.pass--;
+        else if (fault) {
           fault.left--;
           entry.faulted = true;
+          if (fault.commit) await answer(method, url, req.headers, Buffer.concat(chunks));
           if (fault.hang) return;
           if (fault.reset) {
             req.socket.destroy();
+            return;
+          }
+          if (fault.stall) {
+            entry.status = fault.status ?? 200;
+            res.writeHead(entry.status, {
+              "content-type": "application/json",
+              "content-length": "1024",
+              ...fault.headers,
+            });
+            res.write("{");
             return;
           }
           entry.status = fault.status ?? 503;
@@ -154,15 +192,7 @@ export async function createFakeServer(options: FakeServerOptions): Promise<Fake
           });
           return;
         }
-        let response: FakeResponse;
-        try {
-          response = await options.handle({ method, url, headers: req.headers, body: Buffer.concat(chunks) });
-        } catch (error) {
-          response = {
-            status: 500,
-            json: { error: `fake server handler failed: ${(error as Error).message}` },
-          };
-        }
+        const response = await answer(method, url, req.headers, Buffer.concat(chunks));
         entry.status = response.status;
         send(res, response);
       })();
@@ -178,7 +208,7 @@ export async function createFakeServer(options: FakeServerOptions): Promise<Fake
   return {
     url: `http://127.0.0.1:${port}`,
     inject(fault) {
-      faults.push({ ...fault, left: fault.times ?? 1 });
+      faults.push({ ...fault, left: fault.times ?? 1, pass: fault.skip ?? 0 });
     },
     clearFaults() {
       faults.length = 0;

@@ -7,8 +7,8 @@ import { type EvidenceSummary, type ManifestEntry, summarySchema } from "@iddio-
 export interface WriteEvidencePackageOptions {
   /** @default "json" */
   format?: "json" | "csv";
-  /** @default { from: "2026-01-01", to: "2026-03-31", time_zone: "UTC" } */
-  period?: EvidenceSummary["period"];
+  /** @default { from: "2026-01-01", to: "2026-03-31", time_zone: "UTC", incomplete: false } */
+  period?: Omit<EvidenceSummary["period"], "incomplete"> & { incomplete?: boolean };
   /** Agent names written into the files (vary them to vary the digests). @default ["claude-code", "deploy-bot"] */
   agents?: string[];
 }
@@ -67,7 +67,13 @@ export async function writeEvidencePackage(
   options: WriteEvidencePackageOptions = {},
 ): Promise<string> {
   const format = options.format ?? "json";
-  const period = options.period ?? { from: "2026-01-01", to: "2026-03-31", time_zone: "UTC" };
+  const period: EvidenceSummary["period"] = {
+    from: "2026-01-01",
+    to: "2026-03-31",
+    time_zone: "UTC",
+    ...options.period,
+    incomplete: options.period?.incomplete ?? false,
+  };
   const agents = options.agents ?? ["claude-code", "deploy-bot"];
   const ext = format === "json" ? "json" : "csv";
   await mkdir(dir, { recursive: true });
@@ -152,12 +158,13 @@ export async function writeEvidencePackage(
       status: "ok",
       evidence_strength: "strong",
       missing_inputs: [],
+      reasons: [],
       headline: { agents: agents.length },
     })),
     integrity: {
       file: `audit-log-integrity.${ext}`,
       verified: true,
-      total_events: 200,
+      chain_events: 200,
       findings: 0,
       chain_head: "a".repeat(64),
     },

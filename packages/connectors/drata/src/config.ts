@@ -1,6 +1,8 @@
 import { CRITERION_KEYS, secureUrlSchema } from "@iddio-compliance/connector-sdk";
 import { z } from "zod";
 
+const withoutTrailingSlashes = (url: string) => url.replace(/\/+$/, "");
+
 /** Drata's regional API hosts; a bearer key is only ever sent to one of these or to an explicit `base_url`. */
 export const DRATA_REGION_HOSTS = {
   us: "https://public-api.drata.com",
@@ -24,8 +26,13 @@ export const drataConfigSchema = z.strictObject({
   api_key: z.string().min(1),
   /** Data region, which picks the API host. @default "us" */
   region: z.enum(["us", "eu", "apac"]).default("us"),
-  /** API host overriding `region` (a private deployment, or a local test server); the connector appends `/public/v2`. */
-  base_url: secureUrlSchema().optional(),
+  /** API host overriding `region` (a private deployment, or a local test server), or Drata's v2 server URL ending in `/public/v2`. */
+  base_url: secureUrlSchema()
+    .refine(
+      (url) => !/\/public(\/v1)?$/.test(withoutTrailingSlashes(url)),
+      "the URL points at Drata's v1 API; give the host (https://public-api.drata.com) or the v2 server URL (https://public-api.drata.com/public/v2)",
+    )
+    .optional(),
   /** Numeric id of the Drata workspace that holds the evidence. */
   workspace_id: z.union([
     z.int().positive(),
@@ -40,7 +47,8 @@ export const drataConfigSchema = z.strictObject({
 /** Parsed Drata options. */
 export type DrataConfig = z.output<typeof drataConfigSchema>;
 
-/** The API root for a config: `base_url` when given, else the region's host; plus `/public/v2`. */
+/** The v2 API root for a config: `base_url` (the host, or already the v2 server URL) or the region's host, plus `/public/v2`. */
 export function drataApiRoot(config: Pick<DrataConfig, "base_url" | "region">): string {
-  return `${(config.base_url ?? DRATA_REGION_HOSTS[config.region]).replace(/\/+$/, "")}/public/v2`;
+  const base = withoutTrailingSlashes(config.base_url ?? DRATA_REGION_HOSTS[config.region]);
+  return `${base.replace(/\/public\/v2$/, "")}/public/v2`;
 }

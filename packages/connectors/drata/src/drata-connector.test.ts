@@ -6,6 +6,7 @@ import { runConnectorConformance, writeEvidencePackage } from "@iddio-compliance
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { drataApiRoot } from "./config.ts";
 import { drata } from "./drata-connector.ts";
+import { evidenceName } from "./evidence-text.ts";
 import { type FakeDrata, startFakeDrata } from "./test-support/fake-drata-server.ts";
 
 const configFor = (server: FakeDrata, extra: Record<string, unknown> = {}) => ({
@@ -91,6 +92,71 @@ describe("drata connector", () => {
     expect(puts).toHaveLength(6);
   });
 
+  it("pushes a second period even though Drata expands artifacts as a {data, totalCount} subcollection", async () => {
+    const server = await start();
+    await drata.create(configFor(server), fast).push(q1);
+    const receipt = await drata.create(configFor(server), fast).push(q2);
+    expect(receipt.files.map((file) => file.status)).toEqual(q2.files.map(() => "updated"));
+    expect(server.evidence()).toHaveLength(6);
+  });
+
+  it("replaces its artifact when it lies beyond the first 10 of the subcollection, instead of adding a second one", async () => {
+    const server = await start();
+    const name = evidenceName("CC6.1");
+    const seeded = server.seed(
+      name,
+      Array.from({ length: 11 }, (_, i) => `screenshot-${i}.png`),
+    );
+    await drata.create(configFor(server), fast).push(q1);
+    await drata.create(configFor(server), fast).push(q2);
+    const again = await drata.create(configFor(server), fast).push(q2);
+    expect(server.evidence().filter((item) => item.name === name)).toHaveLength(1);
+    const ours = seeded.artifacts.filter(
+      (artifact) => artifact.artifactName === "cc6.1-access-controls.json",
+    );
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.versions.map((version) => version.filedAt)).toEqual([
+      "2026-03-31T23:59:59.000Z",
+      "2026-06-30T23:59:59.000Z",
+    ]);
+    const cc61 = q2.files.filter((file) => file.criterion === "CC6.1");
+    expect(seeded.artifacts).toHaveLength(11 + cc61.length);
+    expect(again.files.filter((file) => file.criterion === "CC6.1").map((file) => file.status)).toEqual(
+      cc61.map(() => "unchanged"),
+    );
+    const artifactLists = server
+      .requests()
+      .filter((request) => request.path === `/public/v2/workspaces/1/evidence/${seeded.id}/artifacts`);
+    expect(artifactLists.length).toBeGreaterThan(0);
+  });
+
+  it("accepts base_url as the host or as Drata's documented server URL ending in /public/v2", async () => {
+    const server = await start();
+    for (const base_url of [
+      server.url,
+      `${server.url}/`,
+      `${server.url}/public/v2`,
+      `${server.url}/public/v2/`,
+    ]) {
+      await expect(
+        drata.create(configFor(server, { base_url }), fast).check(),
+        base_url,
+      ).resolves.toMatchObject({
+        ok: true,
+      });
+    }
+    const receipt = await drata
+      .create(configFor(server, { base_url: `${server.url}/public/v2` }), fast)
+      .push(q1);
+    expect(receipt.files).toHaveLength(q1.files.length);
+  });
+
+  it("refuses a base_url that points at Drata's v1 API, saying which forms work", () => {
+    expect(() =>
+      drata.create({ api_key: "k", workspace_id: 1, base_url: "https://public-api.drata.com/public" }),
+    ).toThrow(/Invalid option "base_url".*https:\/\/public-api\.drata\.com\/public\/v2/);
+  });
+
   it("treats fewer artifacts created than requested as a retryable failure, and a re-push completes the evidence", async () => {
     const server = await start();
     const csv = await loadEvidencePackage(await writeEvidencePackage(join(root, "csv"), { format: "csv" }));
@@ -117,6 +183,9 @@ describe("drata connector", () => {
     expect(drataApiRoot({ region: "apac" })).toBe("https://public-api.apac.drata.com/public/v2");
     expect(drataApiRoot({ region: "us", base_url: "http://127.0.0.1:9/" })).toBe(
       "http://127.0.0.1:9/public/v2",
+    );
+    expect(drataApiRoot({ region: "us", base_url: "https://public-api.eu.drata.com/public/v2/" })).toBe(
+      "https://public-api.eu.drata.com/public/v2",
     );
   });
 

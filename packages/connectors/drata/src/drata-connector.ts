@@ -5,45 +5,22 @@ import {
   type EvidenceFile,
   type EvidencePackage,
   type ReceiptFile,
+  type RemoteFileStatus,
   type SkippedFile,
 } from "@iddio-compliance/connector-sdk";
-import { z } from "zod";
 import { type DrataConfig, drataApiRoot, drataConfigSchema } from "./config.ts";
+import {
+  createDrataApi,
+  type DrataApi,
+  type DrataArtifact,
+  type DrataMutation,
+  LANDED,
+  type RemoteEvidence,
+} from "./drata-api.ts";
 import { evidenceDescription, evidenceName, fileMarker, renewalDate } from "./evidence-text.ts";
 
-const id = z.union([z.number(), z.string()]).transform(String);
-const artifactSchema = z.looseObject({ id, artifactName: z.string().nullish() });
-const evidenceSchema = z.looseObject({
-  id,
-  name: z.string(),
-  description: z.string().nullish(),
-  artifacts: z.array(artifactSchema).nullish(),
-  artifactsRequested: z.number().optional(),
-  artifactsCreated: z.number().optional(),
-});
-const evidenceListSchema = z.object({
-  data: z.array(evidenceSchema),
-  pagination: z.object({ cursor: z.string().nullish() }).optional(),
-});
-const fileKeySchema = z.looseObject({ fileKey: z.string().min(1) });
-type Evidence = z.infer<typeof evidenceSchema>;
-
-const MAX_LIST_PAGES = 20;
-
-/** Drata ids are numbers; keep a non-numeric id as it came. */
-function numericId(value: string | undefined): number | string | undefined {
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : value;
-}
-
-function parse<T>(ctx: ConnectorContext, schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success)
-    throw ctx.error(
-      "CONNECTOR_RESPONSE_INVALID",
-      `Drata answered ${what} with an unexpected body: ${result.error.issues[0]?.message}`,
-    );
-  return result.data;
-}
+/** Reads and writes of one evidence item per push; each extra round means an earlier write had landed. */
+const MAX_ROUNDS = 4;
 
 function group(pkg: EvidencePackage): { groups: Map<CriterionKey, EvidenceFile[]>; skipped: SkippedFile[] } {
   const groups = new Map<CriterionKey, EvidenceFile[]>();
@@ -55,108 +32,158 @@ function group(pkg: EvidencePackage): { groups: Map<CriterionKey, EvidenceFile[]
   return { groups, skipped };
 }
 
-function createDrataApi(config: DrataConfig, ctx: ConnectorContext) {
-  const root = `${drataApiRoot(config)}/workspaces/${config.workspace_id}`;
-  const headers = { authorization: `Bearer ${config.api_key}`, accept: "application/json" };
-
-  async function findEvidence(name: string): Promise<Evidence | undefined> {
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const { data } = await ctx.http.request({
-        url: `${root}/evidence`,
-        headers,
-        searchParams: { name, size: 50, cursor, "expand[]": ["artifacts"] },
-      });
-      const list = parse(ctx, evidenceListSchema, data, "the evidence list");
-      // `name` is a prefix match: keep the exact one.
-      const found = list.data.find((item) => item.name === name);
-      if (found) return found;
-      cursor = list.pagination?.cursor ?? undefined;
-      if (!cursor) return undefined;
-    }
-    throw ctx.error(
-      "CONNECTOR_RESPONSE_INVALID",
-      `Drata listed more than ${MAX_LIST_PAGES} pages of evidence named "${name}"`,
-    );
-  }
-
-  async function uploadFile(file: EvidenceFile): Promise<string> {
-    const { data } = await ctx.http.request({
-      method: "POST",
-      url: `${root}/evidence-files`,
-      headers,
-      body: () => {
-        const form = new FormData();
-        form.append("file", new Blob([file.bytes], { type: file.mediaType }), file.name);
-        return form;
-      },
-    });
-    return parse(ctx, fileKeySchema, data, `the upload of ${file.name}`).fileKey;
-  }
-
-  async function createEvidence(body: Record<string, unknown>): Promise<Evidence> {
-    const { data } = await ctx.http.request({ method: "POST", url: `${root}/evidence`, headers, json: body });
-    return parse(ctx, evidenceSchema, data, "the evidence creation");
-  }
-
-  async function updateEvidence(evidenceId: string, body: Record<string, unknown>): Promise<Evidence> {
-    const { data } = await ctx.http.request({
-      method: "PUT",
-      url: `${root}/evidence/${encodeURIComponent(evidenceId)}`,
-      headers,
-      json: body,
-    });
-    return parse(ctx, evidenceSchema, data, "the evidence update");
-  }
-
-  async function ping(): Promise<void> {
-    await ctx.http.request({ url: `${root}/evidence`, headers, searchParams: { size: 1 } });
-  }
-
-  return { findEvidence, uploadFile, createEvidence, updateEvidence, ping };
+/** What a file needs: nothing, a new version of its artifact, or a new artifact. */
+interface Decision {
+  file: EvidenceFile;
+  status: RemoteFileStatus;
+  artifact?: DrataArtifact;
 }
 
-function assertComplete(ctx: ConnectorContext, evidence: Evidence, name: string): void {
-  const { artifactsRequested: requested, artifactsCreated: created } = evidence;
-  if (requested !== undefined && created !== undefined && created < requested) {
+/** The UTC day of a Drata date or date-time (`2026-06-30` or `2026-06-30T23:59:59.000Z`). */
+function utcDay(value: string | null): string | undefined {
+  const time = value === null ? Number.NaN : Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString().slice(0, 10);
+}
+
+/**
+ * Compares what Drata holds with the package. A file is there when its artifact's current version is
+ * filed on the period's last day and the evidence description carries the file's digest: both are
+ * written by the same request, so a write that landed before its answer was lost is recognised.
+ */
+function decide(remote: RemoteEvidence | undefined, files: EvidenceFile[], pkg: EvidencePackage): Decision[] {
+  return files.map((file) => {
+    const artifact = remote?.artifacts.find((item) => item.artifactName === file.name);
+    if (!artifact) return { file, status: "created" };
+    const current =
+      utcDay(artifact.filedAt) === pkg.summary.period.to && !!remote?.description?.includes(fileMarker(file));
+    return { file, status: current ? "unchanged" : "updated", artifact };
+  });
+}
+
+const sameDecisions = (a: Decision[], b: Decision[]) =>
+  a.every((item, i) => item.status === b[i]?.status && item.artifact?.id === b[i]?.artifact?.id);
+
+function assertComplete(ctx: ConnectorContext, result: DrataMutation, name: string): void {
+  if (result.artifactsCreated < result.artifactsRequested) {
     throw ctx.error(
       "CONNECTOR_PARTIAL_FAILURE",
-      `Drata stored ${created} of ${requested} artifacts for evidence "${name}" (id ${evidence.id}); pushing again adds the missing ones`,
+      `Drata stored ${result.artifactsCreated} of ${result.artifactsRequested} artifacts for evidence "${name}" (id ${result.id}); pushing again adds the missing ones`,
       { retryable: true },
     );
   }
 }
 
-function receiptFiles(
-  evidence: Evidence,
+/** Pushes the files of one criterion to its evidence item, looking at Drata before every write. */
+async function pushCriterion(
+  api: DrataApi,
+  ctx: ConnectorContext,
+  config: DrataConfig,
+  pkg: EvidencePackage,
+  criterion: CriterionKey,
   files: EvidenceFile[],
-  status: ReceiptFile["status"] | ((file: EvidenceFile) => ReceiptFile["status"]),
-): ReceiptFile[] {
-  return files.map((file) => {
-    const artifact = evidence.artifacts?.find((item) => item.artifactName === file.name);
-    return {
-      file: file.name,
-      criterion: file.criterion,
-      remote_id: artifact ? `${evidence.id}/${artifact.id}` : evidence.id,
-      status: typeof status === "function" ? status(file) : status,
-    };
-  });
+): Promise<ReceiptFile[]> {
+  const name = evidenceName(criterion);
+  const description = evidenceDescription(criterion, pkg, files);
+  const filedAt = `${pkg.summary.period.to}T23:59:59.000Z`;
+  const controlIds = config.control_ids[criterion] ?? [];
+  let first: Decision[] | undefined;
+
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const remote = await api.readEvidence(name);
+    const decisions = decide(remote, files, pkg);
+    first ??= decisions;
+    const receipt = (evidenceId: number, artifacts: Array<{ id: number; artifactName: string | null }>) =>
+      files.map((file, i): ReceiptFile => {
+        const artifact = artifacts.find((item) => item.artifactName === file.name);
+        return {
+          file: file.name,
+          criterion,
+          remote_id: artifact ? `${evidenceId}/${artifact.id}` : String(evidenceId),
+          status: first?.[i]?.status ?? "unchanged",
+        };
+      });
+    const todo = decisions.filter((decision) => decision.status !== "unchanged");
+    if (remote && todo.length === 0) return receipt(remote.id, remote.artifacts);
+
+    const uploads: Array<Decision & { fileKey: string }> = [];
+    for (const decision of todo) uploads.push({ ...decision, fileKey: await api.uploadFile(decision.file) });
+    const artifact = ({ file, fileKey }: { file: EvidenceFile; fileKey: string }) => ({
+      artifactName: file.name,
+      fileKey,
+      filedAt,
+    });
+
+    let result: DrataMutation | typeof LANDED;
+    if (!remote) {
+      const renewal = renewalDate(pkg.summary.period.to, config.renewal_schedule);
+      result = await api.createEvidence(
+        {
+          name,
+          description,
+          // A create request names the artifact kind `type`.
+          artifacts: uploads.map((upload) => ({ type: "S3_FILE", ...artifact(upload) })),
+          controlIds,
+          renewalScheduleType: config.renewal_schedule,
+          ...(renewal ? { renewalDate: renewal } : {}),
+        },
+        async () => (await api.readEvidence(name)) !== undefined,
+      );
+    } else {
+      const replace = uploads.filter((upload) => upload.artifact);
+      const add = uploads.filter((upload) => !upload.artifact);
+      result = await api.updateEvidence(
+        remote.id,
+        {
+          description,
+          // Update requests name the artifact kind `artifactType`; a replacement names the artifact chain.
+          ...(replace.length
+            ? {
+                replaceArtifacts: replace.map((upload) => ({
+                  artifactType: "S3_FILE",
+                  ...artifact(upload),
+                  existingArtifactId: upload.artifact?.id,
+                })),
+              }
+            : {}),
+          ...(add.length
+            ? { newArtifacts: add.map((upload) => ({ artifactType: "S3_FILE", ...artifact(upload) })) }
+            : {}),
+          ...(controlIds.length ? { controlIds } : {}),
+        },
+        async () => !sameDecisions(decide(await api.readEvidence(name), files, pkg), decisions),
+      );
+    }
+    if (result === LANDED) {
+      ctx.logger.debug("drata carried out an earlier attempt; reading the evidence again", { name });
+      continue;
+    }
+    assertComplete(ctx, result, name);
+    const known = [...result.artifacts, ...(remote?.artifacts ?? [])];
+    return receipt(result.id, known);
+  }
+  throw ctx.error(
+    "CONNECTOR_PARTIAL_FAILURE",
+    `Drata's evidence "${name}" changed under every one of ${MAX_ROUNDS} writes; pushing again completes it`,
+    { retryable: true },
+  );
 }
 
 /**
  * Drata (API v2): one evidence item per criterion, one artifact per file. The first push uploads the
  * files and creates the evidence linked to `control_ids`; a later period adds a new version of each
- * artifact (`replaceArtifacts`) on the same evidence, found again by name, never by local state.
+ * artifact (`replaceArtifacts`) on the same evidence, found again by name, never by local state. Every
+ * write is preceded by a look at what Drata holds, so a push repeated after a crash, a lost answer or
+ * a dropped connection adds nothing twice.
  */
 export const drata = defineConnector({
   name: "drata",
   config: drataConfigSchema,
   capabilities: { files: true, idempotent: true, csv: true, structured: false, remoteCheck: true },
   create(config, ctx) {
-    const drataApi = createDrataApi(config, ctx);
+    const api = createDrataApi(config, ctx);
     return {
       async check() {
-        await drataApi.ping();
+        await api.ping();
         return {
           ok: true,
           detail: `workspace ${config.workspace_id} evidence library reachable at ${drataApiRoot(config)}`,
@@ -175,69 +202,10 @@ export const drata = defineConnector({
       },
       async push(pkg) {
         const { groups, skipped } = group(pkg);
-        const out: ReceiptFile[] = [];
-        for (const [criterion, files] of groups) {
-          const name = evidenceName(criterion);
-          const description = evidenceDescription(criterion, pkg, files);
-          const existing = await drataApi.findEvidence(name);
-          const hasArtifact = (evidence: Evidence, file: EvidenceFile) =>
-            evidence.artifacts?.some((item) => item.artifactName === file.name) ?? false;
-          if (
-            existing &&
-            files.every(
-              (file) => existing.description?.includes(fileMarker(file)) && hasArtifact(existing, file),
-            )
-          ) {
-            out.push(...receiptFiles(existing, files, "unchanged"));
-            continue;
-          }
-          const filedAt = `${pkg.summary.period.to}T23:59:59.000Z`;
-          const artifacts: Array<{ file: EvidenceFile; artifact: Record<string, unknown> }> = [];
-          for (const file of files) {
-            const fileKey = await drataApi.uploadFile(file);
-            artifacts.push({
-              file,
-              artifact: { type: "S3_FILE", artifactName: file.name, fileKey, filedAt },
-            });
-          }
-          const controlIds = config.control_ids[criterion] ?? [];
-          if (!existing) {
-            const renewal = renewalDate(pkg.summary.period.to, config.renewal_schedule);
-            const created = await drataApi.createEvidence({
-              name,
-              description,
-              artifacts: artifacts.map((item) => item.artifact),
-              controlIds,
-              renewalScheduleType: config.renewal_schedule,
-              ...(renewal ? { renewalDate: renewal } : {}),
-            });
-            assertComplete(ctx, created, name);
-            out.push(...receiptFiles(created, files, "created"));
-            continue;
-          }
-          const replace = artifacts.filter(({ file }) => hasArtifact(existing, file));
-          const added = artifacts.filter(({ file }) => !hasArtifact(existing, file));
-          const updated = await drataApi.updateEvidence(existing.id, {
-            description,
-            ...(replace.length
-              ? {
-                  replaceArtifacts: replace.map(({ file, artifact }) => ({
-                    ...artifact,
-                    existingArtifactId: numericId(
-                      existing.artifacts?.find((a) => a.artifactName === file.name)?.id,
-                    ),
-                  })),
-                }
-              : {}),
-            ...(added.length ? { newArtifacts: added.map(({ artifact }) => artifact) } : {}),
-            ...(controlIds.length ? { controlIds } : {}),
-          });
-          assertComplete(ctx, updated, name);
-          out.push(
-            ...receiptFiles(updated, files, (file) => (hasArtifact(existing, file) ? "updated" : "created")),
-          );
-        }
-        return { files: out, skipped };
+        const files: ReceiptFile[] = [];
+        for (const [criterion, list] of groups)
+          files.push(...(await pushCriterion(api, ctx, config, pkg, criterion, list)));
+        return { files, skipped };
       },
     };
   },

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 /** Options of the Vanta connector (one entry of `compliance.connectors` with `type: vanta`). */
 export const vantaConfigSchema = z.strictObject({
-  /** API root; `https://api.vanta-gov.com` for Vanta Government Cloud. @default "https://api.vanta.com" */
+  /** API host (`https://api.vanta-gov.com` for Vanta Government Cloud), or Vanta's server URL ending in `/v1`. @default "https://api.vanta.com" */
   base_url: secureUrlSchema().default("https://api.vanta.com"),
   /** OAuth client id of a Manage Vanta application. */
   client_id: z.string().min(1),
@@ -24,3 +24,8 @@ export const vantaConfigSchema = z.strictObject({
 
 /** Parsed Vanta options. */
 export type VantaConfig = z.output<typeof vantaConfigSchema>;
+
+/** The API host of a config: `base_url` without trailing slashes and without the `/v1` of Vanta's documented server URL. */
+export function vantaApiHost(config: Pick<VantaConfig, "base_url">): string {
+  return config.base_url.replace(/\/+$/, "").replace(/\/v1$/, "");
+}

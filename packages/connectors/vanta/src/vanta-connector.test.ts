@@ -4,17 +4,12 @@ import { join } from "node:path";
 import { type EvidencePackage, isConnectorError, loadEvidencePackage } from "@iddio-compliance/connector-sdk";
 import { runConnectorConformance, writeEvidencePackage } from "@iddio-compliance/connector-sdk/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type FakeVanta, startFakeVanta } from "./test-support/fake-vanta-server.ts";
+import {
+  TEST_DOCUMENTS as DOCUMENTS,
+  type FakeVanta,
+  startFakeVanta,
+} from "./test-support/fake-vanta-server.ts";
 import { vanta } from "./vanta-connector.ts";
-
-const DOCUMENTS = {
-  "CC6.1": "access-requests",
-  "CC6.2": "credential-lifecycle",
-  "CC6.3": "authorization-changes",
-  "CC7.2": "monitoring",
-  summary: "soc2-summary",
-  integrity: "audit-log-integrity",
-};
 
 const configFor = (server: FakeVanta, extra: Record<string, unknown> = {}) => ({
   type: "vanta",
@@ -208,56 +203,37 @@ describe("vanta connector", () => {
     ).toThrow(/Invalid option "base_url": the URL must use https/);
   });
 
+  it("accepts base_url as the host or as Vanta's documented server URL ending in /v1, with one token for both", async () => {
+    const server = await start();
+    for (const base_url of [server.url, `${server.url}/`, `${server.url}/v1`, `${server.url}/v1/`]) {
+      await expect(
+        vanta.create(configFor(server, { base_url }), fast).check(),
+        base_url,
+      ).resolves.toMatchObject({
+        ok: true,
+      });
+    }
+    const receipt = await vanta.create(configFor(server, { base_url: `${server.url}/v1` }), fast).push(pkg);
+    expect(receipt.files).toHaveLength(pkg.files.length);
+    expect(server.tokensIssued()).toBe(1);
+    expect(server.requests().every((request) => request.status !== 404)).toBe(true);
+  });
+
+  it("submits a document on a re-push that finds its files already uploaded, as after a crash before the submit", async () => {
+    const server = await start();
+    await vanta.create(configFor(server), fast).push(pkg);
+    expect(server.submitted()).toEqual([]);
+    const receipt = await vanta.create(configFor(server, { submit: true }), fast).push(pkg);
+    expect(receipt.files.every((file) => file.status === "unchanged")).toBe(true);
+    expect(server.submitted()).toContain("access-requests");
+    expect(server.uploads("access-requests")).toHaveLength(1);
+  });
+
   it("plans a dry run without any request", async () => {
     const server = await start();
     const plan = vanta.create(configFor(server), fast).plan(pkg);
     expect(plan.files).toHaveLength(pkg.files.length);
     expect(plan.files[0]?.target).toMatch(/^POST \/v1\/documents\/access-requests\/uploads/);
     expect(server.requests()).toHaveLength(0);
-  });
-});
-
-describe("fake vanta", () => {
-  it("enforces one active token, 5 token requests a minute and multipart uploads", async () => {
-    const server = await startFakeVanta();
-    try {
-      const token = () =>
-        fetch(`${server.url}/oauth/token`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({
-            client_id: server.clientId,
-            client_secret: server.clientSecret,
-            scope: "vanta-api.all:read vanta-api.all:write",
-            grant_type: "client_credentials",
-          }),
-        });
-      const first = (await (await token()).json()) as { access_token: string };
-      const second = (await (await token()).json()) as { access_token: string };
-      const list = (bearer: string) =>
-        fetch(`${server.url}/v1/documents/access-requests/uploads`, {
-          headers: { authorization: `Bearer ${bearer}` },
-        });
-      expect((await list(first.access_token)).status).toBe(401);
-      expect((await list(second.access_token)).status).toBe(200);
-      const json = await fetch(`${server.url}/v1/documents/access-requests/uploads`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${second.access_token}`, "content-type": "application/json" },
-        body: "{}",
-      });
-      expect(json.status).toBe(415);
-      const form = new FormData();
-      form.append("file", new Blob(["a,b\n"]), "x.csv");
-      const untyped = await fetch(`${server.url}/v1/documents/access-requests/uploads`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${second.access_token}` },
-        body: form,
-      });
-      expect(untyped.status).toBe(400);
-      for (let i = 0; i < 3; i++) expect((await token()).status).toBe(200);
-      expect((await token()).status).toBe(429);
-    } finally {
-      await server.close();
-    }
   });
 });

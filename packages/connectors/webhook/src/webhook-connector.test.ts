@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,7 +6,13 @@ import { type EvidencePackage, loadEvidencePackage } from "@iddio-compliance/con
 import { runConnectorConformance, writeEvidencePackage } from "@iddio-compliance/connector-sdk/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type FakeReceiver, newSecret, startFakeReceiver } from "./test-support/fake-webhook-receiver.ts";
+import { pushInNewProcess } from "./test-support/push-in-new-process.ts";
 import { webhook } from "./webhook-connector.ts";
+import { packagePayload } from "./webhook-payload.ts";
+
+// The id as the README states it, written apart from webhookId.
+const statedId = (summaryDigest: string, connector: string): string =>
+  `msg_${createHash("sha256").update(`${summaryDigest}:${connector}`).digest("hex").slice(0, 40)}`;
 
 runConnectorConformance({
   connector: webhook,
@@ -66,6 +72,52 @@ describe("webhook connector", () => {
     expect(first?.headers["webhook-timestamp"]).not.toBe(second?.headers["webhook-timestamp"]);
     expect(first?.headers["webhook-signature"]).not.toBe(second?.headers["webhook-signature"]);
     expect(server.deliveries()).toHaveLength(1);
+  });
+
+  it("derives webhook-id from the summary digest and the connector name, and from nothing else", async () => {
+    const server = await start();
+    const others = [
+      await loadEvidencePackage(await writeEvidencePackage(join(root, "agents"), { agents: ["ops-bot"] })),
+      await loadEvidencePackage(
+        await writeEvidencePackage(join(root, "april"), {
+          period: { from: "2026-04-01", to: "2026-04-30", time_zone: "Europe/Paris" },
+        }),
+      ),
+    ];
+    const expected: string[] = [];
+    for (const candidate of [pkg, ...others]) {
+      for (const name of ["webhook", "grc-hook", "grc:hook"]) {
+        expected.push(statedId(candidate.sha256, name));
+        // Two instances with clocks four minutes apart (within the receiver's tolerance): the id must
+        // depend neither on the instance nor on the time.
+        for (const offset of [-120_000, 120_000]) {
+          await webhook
+            .create(
+              { name, url: server.endpoint, secret: server.secrets[0] },
+              { ...fast, now: () => Date.now() + offset },
+            )
+            .push(candidate);
+        }
+      }
+    }
+    const sent = server.requests().map((request) => request.headers["webhook-id"]);
+    expect(sent).toEqual(expected.flatMap((id) => [id, id]));
+    expect(new Set(expected).size).toBe(expected.length);
+    expect(server.deliveries().map((delivery) => delivery.id)).toEqual(expected);
+  });
+
+  it("sends the same webhook-id and body from a restarted process, so the receiver keeps one delivery", async () => {
+    const server = await start();
+    const config = { type: "webhook", name: "grc-hook", url: server.endpoint, secret: server.secrets[0] };
+    // A process pushes, exits, and a new one pushes the same package: they share only the files.
+    await pushInNewProcess(join(root, "json"), config);
+    await pushInNewProcess(join(root, "json"), config);
+    const ids = server.requests().map((request) => request.headers["webhook-id"]);
+    expect(ids).toEqual([statedId(pkg.sha256, "grc-hook"), statedId(pkg.sha256, "grc-hook")]);
+    expect(server.requests().map((request) => request.status)).toEqual([204, 200]);
+    expect(server.deliveries()).toHaveLength(1);
+    // The body is a function of the package alone: this process computes the bytes the child sent.
+    expect(server.deliveries()[0]?.rawBody).toBe(JSON.stringify(packagePayload(pkg, 256 * 1024)));
   });
 
   it("inlines files up to inline_max_bytes and sends only digests beyond", async () => {

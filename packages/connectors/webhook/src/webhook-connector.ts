@@ -5,8 +5,15 @@ import { packagePayload, webhookId } from "./webhook-payload.ts";
 
 /**
  * Any HTTPS endpoint, as a signed Standard Webhooks delivery: one POST per package with the summary
- * and the files (inline up to `inline_max_bytes`, digests beyond). `webhook-id` comes from the
- * package digest, so retries and re-pushes carry the same id and receivers deduplicate on it.
+ * and the files (inline up to `inline_max_bytes`, digests beyond).
+ *
+ * Delivery is **at least once**: a delivery whose outcome the sender cannot know (a 5xx, a timeout,
+ * a dropped connection, a crash before the outcome was recorded) is sent again, so a receiver may get
+ * the same delivery several times. Every delivery of one package by one connector instance carries
+ * the same `webhook-id` ({@link webhookId}: from the package's summary digest and the connector name)
+ * and the same body, across retries, re-pushes and process restarts; only `webhook-timestamp` and the
+ * signature change per attempt. Receivers get exactly-once processing by deduplicating on
+ * `webhook-id` and answering 2xx to an id they already processed.
  */
 export const webhook = defineConnector({
   name: "webhook",
@@ -28,12 +35,12 @@ export const webhook = defineConnector({
           files: payload.data.files.map((file) => ({
             file: file.name,
             criterion: file.criterion ?? undefined,
-            target: `POST ${ctx.redact(config.url)} as ${file.inline ? "inline content" : "digest only"} (webhook-id ${webhookId(pkg)})`,
+            target: `POST ${ctx.redact(config.url)} as ${file.inline ? "inline content" : "digest only"} (webhook-id ${webhookId(pkg, ctx.connector)})`,
           })),
         };
       },
       async push(pkg) {
-        const id = webhookId(pkg);
+        const id = webhookId(pkg, ctx.connector);
         const body = JSON.stringify(packagePayload(pkg, config.inline_max_bytes));
         await ctx.http.request({
           method: "POST",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CriterionKey, EvidencePackage, EvidenceSummary } from "@iddio-compliance/connector-sdk";
 
 /** The event type of a package delivery. */
@@ -59,7 +60,12 @@ export function packagePayload(pkg: EvidencePackage, inlineMaxBytes: number): Pa
   };
 }
 
-/** The delivery id: derived from the package digest, so it is the same on every retry and re-push. */
-export function webhookId(pkg: EvidencePackage): string {
-  return `msg_${pkg.sha256.slice(0, 40)}`;
+/**
+ * The `webhook-id` of a package's delivery by one connector: `msg_` and the first 40 hex digits of
+ * SHA-256(`<summary.json digest>:<connector name>`). Computed from nothing else (no clock, no random),
+ * so every retry, re-push and process restart sends the same id; another connector instance (another
+ * receiver) or another package (a re-export of the period included) gets another one.
+ */
+export function webhookId(pkg: EvidencePackage, connector: string): string {
+  return `msg_${createHash("sha256").update(`${pkg.sha256}:${connector}`).digest("hex").slice(0, 40)}`;
 }

@@ -9,6 +9,7 @@ export type ComplianceErrorCode =
   | "INPUT_UNREADABLE"
   | "PACKAGE_INVALID"
   | "KEY_INVALID"
+  | "INVARIANT_VIOLATED"
   | "ABORTED";
 
 /**

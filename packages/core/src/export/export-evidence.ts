@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { AuditLogIntegrity, ManifestEntry } from "@iddio-compliance/schema";
+import type { AuditLogIntegrity, EvidenceSummary, ManifestEntry } from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
 import { MerkleBuilder } from "../package/merkle-tree.ts";
 import { merkleSummary, PeriodEvents } from "../package/period-events.ts";
@@ -18,6 +18,7 @@ import { FileSink } from "../writers/file-sink.ts";
 import { writeJsonDocument } from "../writers/json-writer.ts";
 import { writeCsvPackage } from "../writers/write-csv-package.ts";
 import { writeJsonPackage } from "../writers/write-json-package.ts";
+import { checkInvariants } from "./check-invariants.ts";
 import type { ExportEvidenceOptions, ExportEvidenceResult } from "./export-options.ts";
 import { MappingSession } from "./mapping-session.ts";
 import { defaultMappingThread, MappingThread } from "./mapping-thread.ts";
@@ -46,7 +47,15 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
   const spoolDir = mkdtempSync(join(tmpdir(), "iddio-compliance-spool-"));
   let mapping: MappingSession | MappingThread | null = null;
   try {
-    const setup = { from: options.from, to: options.to, timeZone: period.timeZone, inputs, spoolDir, now };
+    const setup = {
+      from: options.from,
+      to: options.to,
+      timeZone: period.timeZone,
+      format: options.format,
+      inputs,
+      spoolDir,
+      now,
+    };
     mapping =
       (options.mappingThread ?? defaultMappingThread(source.totalBytes))
         ? new MappingThread(setup)
@@ -78,34 +87,47 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
 
     const mapped = await mapping.finish(integrity);
     const docs = { ...mapped.docs, integrity };
+    const sourceInfo = { type: source.type, location: source.location, org_id: source.orgId };
+    const summaryOf = (manifest: ManifestEntry[]): EvidenceSummary => {
+      const { manifest: _, ...built } = buildSummary({
+        docs,
+        format: options.format,
+        source: sourceInfo,
+        generatedAt: now,
+        unrecognised: mapped.unrecognised,
+        manifest,
+      });
+      // What makes the package checkable on its own (DESIGN §11), then the manifest, last.
+      return {
+        ...built,
+        signing: options.sign ? summarySigning(options.sign) : null,
+        merkle,
+        previous: options.previous ?? null,
+        manifest,
+      };
+    };
+    // The evidence checks its own arithmetic before a byte of it is written.
+    const violations = checkInvariants(docs, summaryOf([]));
+    if (violations.length > 0) {
+      const list = violations
+        .map((v) => `${v.rule} (expected ${JSON.stringify(v.expected)}, found ${JSON.stringify(v.actual)})`)
+        .join("; ");
+      throw new ComplianceError(
+        "INVARIANT_VIOLATED",
+        `internal error: the evidence does not add up, so no package was written: ${list}`,
+        { subject: output },
+      );
+    }
     const manifest: ManifestEntry[] =
       options.format === "json"
         ? await writeJsonPackage(dir.staging, docs)
         : await writeCsvPackage(dir.staging, docs);
-    const sourceInfo = { type: source.type, location: source.location, org_id: source.orgId };
-    let summary = buildSummary({
-      docs,
-      format: options.format,
-      period,
-      source: sourceInfo,
-      generatedAt: now,
-      unrecognised: mapped.unrecognised,
-      manifest,
-    });
+    const summary = summaryOf(manifest);
     if (options.format === "csv") {
       const sink = new FileSink(join(dir.staging, "summary.csv"));
       await sink.write(csvRows(summaryCsvRows(summary)));
       manifest.push({ file: "summary.csv", media_type: "text/csv", ...sink.close() });
     }
-    // What makes the package checkable on its own (DESIGN §11), then the manifest, last.
-    const { manifest: _, ...rest } = summary;
-    summary = {
-      ...rest,
-      signing: options.sign ? summarySigning(options.sign) : null,
-      merkle,
-      previous: options.previous ?? null,
-      manifest,
-    };
     const sink = new FileSink(join(dir.staging, "summary.json"));
     await writeJsonDocument(sink, summary);
     sink.close();

@@ -10,14 +10,16 @@ export interface RecordConsumer {
   unreadable(): void;
   /**
    * The time span (ms) command events matter in: one outside it is not even parsed, as no mapper
-   * reads it (lifecycle records always are: they carry state into the period).
+   * reads it (lifecycle records always are: they carry state into the period) — but for an
+   * escalation from `escalationsFromMs` on, whose outcome may fall in the period.
    */
-  readonly commandWindow?: { startMs: number; endMs: number };
+  readonly commandWindow?: { startMs: number; endMs: number; escalationsFromMs: number };
 }
 
 const COMMAND_START = Buffer.from('{"timestamp":"');
 const EVENT_KEY = Buffer.from('"event"');
 const ESCAPE = Buffer.from("\\u");
+const ESCALATE = Buffer.from('"escalate"');
 
 /**
  * Reads the records of a verified block and hands them to the mappers, in line order. A line the
@@ -43,10 +45,12 @@ export function mapBlock(
         const end = i + 1 < scan.count ? (scan.lineStart[i + 1] as number) : bytes.length;
         // A command event (iddio writes `timestamp` first) outside the window: no `"event"` key,
         // not even spelled with escapes or spaces.
+        // An escalation shortly before the period is read: its outcome may fall in the period.
         if (
           startsWith(bytes, from, COMMAND_START) &&
           nextAt(bytes, EVENT_KEY, from, next, "event") >= end &&
-          nextAt(bytes, ESCAPE, from, next, "escape") >= end
+          nextAt(bytes, ESCAPE, from, next, "escape") >= end &&
+          !(time >= window.escalationsFromMs && time < window.startMs && holds(bytes, from, end, ESCALATE))
         )
           continue;
       }
@@ -108,6 +112,11 @@ function nextAt(
     next[key] = at === -1 ? Number.POSITIVE_INFINITY : at;
   }
   return next[key];
+}
+
+/** Whether `needle` occurs in `bytes[from, end)`. */
+function holds(bytes: Buffer, from: number, end: number, needle: Buffer): boolean {
+  return bytes.subarray(from, end).indexOf(needle) !== -1;
 }
 
 function startsWith(bytes: Buffer, from: number, prefix: Buffer): boolean {

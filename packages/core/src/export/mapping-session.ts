@@ -1,5 +1,7 @@
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
+import { listLocation } from "@iddio-compliance/schema/wire";
 import type { ScannedBlock } from "../chain/hash-pool.ts";
+import type { PeriodFacts } from "../mappers/assessment.ts";
 import { AccessControlsMapper } from "../mappers/cc6-1-access-controls.ts";
 import { CredentialLifecycleMapper } from "../mappers/cc6-2-credential-lifecycle.ts";
 import { AuthorizationChangesMapper } from "../mappers/cc6-3-authorization-changes.ts";
@@ -17,6 +19,8 @@ export interface MappingSetup {
   from: string;
   to: string;
   timeZone: string;
+  /** The package's format: reasons point at JSON pointers or CSV files. */
+  format: "json" | "csv";
   inputs: HomeInputs;
   /** Folder for spooled lists (outside the package). */
   spoolDir: string;
@@ -36,16 +40,25 @@ export class MappingSession implements ChainSink {
   readonly #cc62: CredentialLifecycleMapper;
   readonly #cc63: AuthorizationChangesMapper;
   readonly #cc72: MonitoringEvidenceMapper;
+  readonly #incomplete: boolean;
 
   constructor(setup: MappingSetup) {
     const period = makePeriod(setup.from, setup.to, setup.timeZone);
     const ctx: MapperContext = {
       period,
+      periodHeader: {
+        from: period.from,
+        to: period.to,
+        time_zone: period.timeZone,
+        incomplete: period.endMs > setup.now.getTime(),
+      },
+      listLocation: (doc, pointer) => listLocation(setup.format, doc, pointer),
       dates: new LocalDates(period.timeZone),
       inputs: setup.inputs,
       spoolDir: setup.spoolDir,
       now: setup.now,
     };
+    this.#incomplete = ctx.periodHeader.incomplete;
     const policy = new PolicyTrail();
     this.#cc61 = new AccessControlsMapper(ctx, policy);
     this.#cc62 = new CredentialLifecycleMapper(ctx);
@@ -64,12 +77,17 @@ export class MappingSession implements ChainSink {
 
   /** The documents, once the whole chain (and any ledger) has been read and verified. */
   async finish(integrity: AuditLogIntegrity): Promise<MappedDocuments> {
+    const facts: PeriodFacts = {
+      chainVerified: integrity.verified,
+      recordsInPeriod: this.#dispatch.recordsInPeriod,
+      incomplete: this.#incomplete,
+    };
     return {
       docs: {
-        cc61: this.#cc61.finish(),
-        cc62: this.#cc62.finish(),
-        cc63: this.#cc63.finish(),
-        cc72: await this.#cc72.finish(integrity),
+        cc61: this.#cc61.finish(facts),
+        cc62: this.#cc62.finish(facts),
+        cc63: this.#cc63.finish(facts),
+        cc72: await this.#cc72.finish(integrity, facts),
       },
       unrecognised: this.#dispatch.unrecognised,
     };

@@ -1,8 +1,10 @@
 import { LIFECYCLE_KINDS } from "@iddio-compliance/schema/wire";
+import { APPROVAL_LOOKBACK_MS } from "../mappers/approval-linker.ts";
 import type { CommandEvent, Mapper, RecordTime } from "../mappers/mapper-context.ts";
 import type { PolicyTrail } from "../mappers/policy-trail.ts";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import type { Period } from "../time/period.ts";
+import { utcTimestamp } from "../time/utc-timestamp.ts";
 
 const KNOWN_KINDS = new Set(LIFECYCLE_KINDS);
 const DECISIONS = new Set(["allow", "escalate", "deny"]);
@@ -18,13 +20,22 @@ export class RecordDispatch {
   readonly #policy: PolicyTrail;
   readonly #period: Period;
   readonly unrecognised = new Map<string, number>();
+  /** Records (command events, lifecycle records, unrecognised ones) timestamped in the period. */
+  recordsInPeriod = 0;
 
-  /** Command events matter only in the period (every mapper ignores the others). */
-  readonly commandWindow: { startMs: number; endMs: number };
+  /**
+   * Command events matter in the period; before it, only escalations within the approval
+   * lookback do (an outcome in the period may resolve them). Mappers ignore the others.
+   */
+  readonly commandWindow: { startMs: number; endMs: number; escalationsFromMs: number };
 
   constructor(period: Period, policy: PolicyTrail, mappers: readonly Mapper[]) {
     this.#period = period;
-    this.commandWindow = { startMs: period.startMs, endMs: period.endMs };
+    this.commandWindow = {
+      startMs: period.startMs,
+      endMs: period.endMs,
+      escalationsFromMs: period.startMs - APPROVAL_LOOKBACK_MS,
+    };
     this.#policy = policy;
     this.#mappers = mappers;
   }
@@ -43,6 +54,9 @@ export class RecordDispatch {
       inPeriod: ms >= this.#period.startMs && ms < this.#period.endMs,
       after: ms >= this.#period.endMs,
     };
+    // Evidence states every time in UTC, with the precision the log wrote.
+    if (typeof stamp === "string") record.timestamp = utcTimestamp(stamp, ms);
+    if (time.inPeriod) this.recordsInPeriod++;
     const kind = record.event;
     if (typeof kind === "string") {
       if (!KNOWN_KINDS.has(kind)) {
@@ -53,14 +67,17 @@ export class RecordDispatch {
       for (const mapper of this.#mappers) mapper.lifecycle(record, kind, time, at);
       return;
     }
-    // Command events outside the period change none of its evidence (and are not even parsed when
-    // the reader can tell them by their bytes, see `mapBlock`).
-    if (!time.inPeriod) return;
+    // Command events outside the period change none of its evidence but for escalations of the
+    // lookback (the others are not even parsed when the reader can tell them by their bytes, see
+    // `mapBlock`).
+    if (!time.inPeriod && !(time.before && ms >= this.commandWindow.escalationsFromMs)) return;
     const event = toCommandEvent(record);
     if (!event) {
-      this.#unrecognised("(command event without agent, tier 0-4 or decision)", record, time);
+      if (time.inPeriod)
+        this.#unrecognised("(command event without agent, tier 0-4 or decision)", record, time);
       return;
     }
+    if (!time.inPeriod && event.decision !== "escalate") return;
     for (const mapper of this.#mappers) mapper.command(event, time, at);
   };
 

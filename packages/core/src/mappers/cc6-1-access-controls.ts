@@ -1,6 +1,8 @@
 import { join } from "node:path";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import { Spool } from "../writers/spool.ts";
+import { Assessment, type PeriodFacts } from "./assessment.ts";
+import { boundSnapshot, type SnapshotTruncation } from "./bounded-snapshot.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
 import { ofTotal, sortStrings, str } from "./mapper-context.ts";
 import type { PolicyTrail, PolicyVersion } from "./policy-trail.ts";
@@ -111,8 +113,8 @@ export class AccessControlsMapper implements Mapper {
     }
   }
 
-  finish() {
-    const { inputs, period } = this.#ctx;
+  finish(facts: PeriodFacts) {
+    const { inputs } = this.#ctx;
     const missing: string[] = [];
     const noPolicyRecords = this.#policy.recordsSeen === 0;
     if (!inputs.policy && noPolicyRecords) missing.push("policy.yaml (and no policy.changed records)");
@@ -123,7 +125,7 @@ export class AccessControlsMapper implements Mapper {
             sha256: inputs.policy.sha256,
             source: "policy.yaml" as const,
             as_of: null,
-            snapshot: inputs.policy.snapshot,
+            ...boundSnapshot(inputs.policy.snapshot),
           }
         : null;
     const atStart = this.#policy.atStart
@@ -160,12 +162,27 @@ export class AccessControlsMapper implements Mapper {
     });
     const unknownIdentity = agents.filter((a) => a.identity_type === "unknown").length;
     this.#denied.close();
+    const assessment = new Assessment((pointer) => this.#ctx.listLocation("cc61", pointer));
+    const truncated = [atStart, atEnd].filter((p) => p?.snapshot_truncated).length;
+    assessment.add(
+      "attention",
+      "policy_snapshot_truncated",
+      truncated,
+      `${truncated} policy snapshot(s) were too deep or too large to copy whole and were cut (their sha256 still stands for the whole policy)`,
+      "/policy",
+    );
+    assessment.add(
+      "attention",
+      "unknown_identity",
+      unknownIdentity,
+      `${unknownIdentity} agent(s) made requests with no known identity (neither mTLS certificate nor token)`,
+      "/agents",
+    );
     return {
       criterion: "CC6.1",
       title: "Logical access security",
-      period: { from: period.from, to: period.to, time_zone: period.timeZone },
-      status: unknownIdentity > 0 ? ("attention" as const) : ("ok" as const),
-      evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
+      period: this.#ctx.periodHeader,
+      ...assessment.result(facts, missing),
       missing_inputs: missing,
       population: {
         command_events: this.#commandEvents,
@@ -195,6 +212,7 @@ interface PolicySnapshot {
   source: "policy.changed" | "policy.yaml";
   as_of: string | null;
   snapshot: unknown;
+  snapshot_truncated: SnapshotTruncation | null;
 }
 
 function snapshotOf(v: PolicyVersion): PolicySnapshot {
@@ -204,5 +222,6 @@ function snapshotOf(v: PolicyVersion): PolicySnapshot {
     source: "policy.changed",
     as_of: v.timestamp,
     snapshot: v.snapshot,
+    snapshot_truncated: v.snapshot_truncated,
   };
 }

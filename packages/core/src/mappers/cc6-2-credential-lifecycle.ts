@@ -1,4 +1,5 @@
 import type { CertificateInfo } from "../sources/certificates.ts";
+import { Assessment, type PeriodFacts } from "./assessment.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
 import { int, sortStrings, str } from "./mapper-context.ts";
 
@@ -40,6 +41,12 @@ interface AgentCredentials {
  * CC6.2 Credential management: tokens (by fingerprint), certificates and JIT credentials per
  * agent, the proxy's certificate renewals, and findings (token never rotated, certificate
  * expiring or expired) as of the end of the period.
+ *
+ * Point in time (docs/data-contract.md): the evidence describes the credentials as they were at
+ * the period's end. Records after it are not applied; the home's files (`tokens.yaml`,
+ * `agents/*\/agent.crt`, `tls.crt`) describe the day of the export, so a credential they hold is
+ * shown only when it existed by the period's end — not issued, created or renewed after it
+ * (by its own dates or by the log's records).
  */
 export class CredentialLifecycleMapper implements Mapper {
   readonly #ctx: MapperContext;
@@ -49,6 +56,11 @@ export class CredentialLifecycleMapper implements Mapper {
   #recordsInPeriod = 0;
   #recordsSeen = 0;
   #order = 0;
+  /** Token fingerprints and certificate fingerprints that came into being after the period. */
+  readonly #credentialsAfter = new Set<string>();
+  /** Agents created by the end of the period, and those created only after it. */
+  readonly #agentsByEnd = new Set<string>();
+  readonly #agentsAfter = new Set<string>();
 
   constructor(ctx: MapperContext) {
     this.#ctx = ctx;
@@ -57,9 +69,22 @@ export class CredentialLifecycleMapper implements Mapper {
   command(_event: CommandEvent, _time: RecordTime): void {}
 
   lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime): void {
+    if (kind === "agent.created") {
+      const name = str(record, "agent");
+      if (name !== undefined) (time.after ? this.#agentsAfter : this.#agentsByEnd).add(name);
+      return;
+    }
     if (!(kind.startsWith("token.") || kind.startsWith("cert.") || kind === "jit.issued")) return;
     this.#recordsSeen++;
-    if (time.after) return;
+    if (time.after) {
+      // Not applied (the evidence shows the period's end), but a file naming this credential
+      // then describes something newer than the period.
+      if (kind === "token.issued" || kind === "token.rotated")
+        this.#credentialsAfter.add(str(record, "fingerprint") ?? "");
+      if (kind === "cert.issued" || kind === "cert.renewed")
+        this.#credentialsAfter.add(certFromRecord(record, 0).fingerprint);
+      return;
+    }
     if (time.inPeriod) this.#recordsInPeriod++;
     const agentName = str(record, "agent") ?? "";
     const ts = str(record, "timestamp") ?? "";
@@ -120,7 +145,14 @@ export class CredentialLifecycleMapper implements Mapper {
     return agent;
   }
 
-  finish() {
+  /** Whether a credential the home's files hold today existed by the end of the period. */
+  #existedByEnd(agent: string, fingerprint: string, sinceMs: number | null): boolean {
+    if (this.#credentialsAfter.has(fingerprint)) return false;
+    if (this.#agentsAfter.has(agent) && !this.#agentsByEnd.has(agent)) return false;
+    return sinceMs === null || sinceMs < this.#ctx.period.endMs;
+  }
+
+  finish(facts: PeriodFacts) {
     const { inputs, period, now } = this.#ctx;
     const refMs = Math.min(period.endMs, now.getTime());
     const missing: string[] = [];
@@ -130,20 +162,21 @@ export class CredentialLifecycleMapper implements Mapper {
     if (this.#recordsSeen === 0) missing.push("credential lifecycle records (token.*, cert.*, jit.issued)");
 
     for (const t of inputs.tokens ?? []) {
+      const parsed = t.created_at ? Date.parse(t.created_at) : Number.NaN;
+      const createdMs = Number.isNaN(parsed) ? null : parsed;
+      if (!this.#existedByEnd(t.agent, t.fingerprint, createdMs)) continue;
       const agent = this.#agent(t.agent);
       const known = agent.tokens.get(t.fingerprint);
       if (!known) {
-        const ms = t.created_at ? Date.parse(t.created_at) : Number.NaN;
-        agent.tokens.set(t.fingerprint, newToken(t.fingerprint, t.created_at, Number.isNaN(ms) ? null : ms));
+        agent.tokens.set(t.fingerprint, newToken(t.fingerprint, t.created_at, createdMs));
       } else if (known.issued === null && t.created_at) {
         known.issued = t.created_at;
-        known.issuedMs = Date.parse(t.created_at) || null;
+        known.issuedMs = createdMs;
       }
     }
-    const currentFile = new Map<string, CertificateInfo>();
     for (const [name, info] of inputs.agentCerts ?? []) {
+      if (!this.#existedByEnd(name, info.fingerprint, Date.parse(info.not_before) || null)) continue;
       const agent = this.#agent(name);
-      currentFile.set(name, info);
       if (!agent.certs.has(info.fingerprint)) {
         agent.certs.set(info.fingerprint, { ...certFromInfo(info), order: this.#order++ });
       }
@@ -158,7 +191,13 @@ export class CredentialLifecycleMapper implements Mapper {
     let tokenCount = 0;
     let certCount = 0;
     let jitCount = 0;
-    const agents = sortStrings(this.#agents.keys()).map((name) => {
+    const withCredentials = sortStrings(this.#agents.keys()).filter((name) => {
+      const a = this.#agents.get(name) as AgentCredentials;
+      return (
+        a.tokens.size > 0 || a.certs.size > 0 || a.jit["k8s-token"] + a.jit["ssh-cert"] + a.jit.other > 0
+      );
+    });
+    const agents = withCredentials.map((name) => {
       const agent = this.#agents.get(name) as AgentCredentials;
       const tokens = [...agent.tokens.values()].map((t) => {
         const end = t.endMs ?? refMs;
@@ -182,9 +221,9 @@ export class CredentialLifecycleMapper implements Mapper {
         };
       });
       const certList = [...agent.certs.values()].sort((a, b) => a.order - b.order);
-      const fileFp = currentFile.get(name)?.fingerprint;
-      // The newest certificate is the agent's current one, even when it was revoked: older ones were superseded.
-      const current = fileFp ?? certList.at(-1)?.fingerprint;
+      // The newest certificate by the period's end is the agent's current one, even when it was
+      // revoked: older ones were superseded.
+      const current = newest(certList)?.fingerprint;
       const certificates = certList.map((c) => {
         const status = certStatus(c, c.fingerprint === current, refMs);
         if (c.fingerprint === current && (status === "expiring" || status === "expired")) {
@@ -211,7 +250,22 @@ export class CredentialLifecycleMapper implements Mapper {
       return { name, tokens, certificates, jit: { ...agent.jit } };
     });
 
-    const proxyInfo = inputs.proxyCert ? { ...certFromInfo(inputs.proxyCert), order: 0 } : this.#proxyLatest;
+    // tls.crt is today's certificate: it stands for the period's end only if it existed by then.
+    const proxyFile =
+      inputs.proxyCert &&
+      this.#existedByEnd(
+        "proxy",
+        inputs.proxyCert.fingerprint,
+        Date.parse(inputs.proxyCert.not_before) || null,
+      )
+        ? { ...certFromInfo(inputs.proxyCert), order: this.#order++ }
+        : null;
+    const proxyInfo =
+      newest([proxyFile, this.#proxyLatest].filter((c): c is CertState => c !== null)) ?? null;
+    if (inputs.proxyCert && !proxyInfo)
+      missing.push(
+        "the proxy certificate in force at the period's end (tls.crt is newer, and no cert.* record gives it)",
+      );
     const proxyCurrent = proxyInfo
       ? {
           serial: proxyInfo.serial,
@@ -231,12 +285,21 @@ export class CredentialLifecycleMapper implements Mapper {
         detail: `proxy TLS certificate ${proxyCurrent.status === "expired" ? "expired" : "expires"} ${proxyCurrent.not_after}`,
       });
     }
+    const assessment = new Assessment((pointer) => this.#ctx.listLocation("cc62", pointer));
+    for (const [kind, what] of [
+      ["token_never_rotated", "token(s) active for %d days or more without rotation"],
+      ["certificate_expiring", "current certificate(s) expire within %d days of the period's end"],
+      ["certificate_expired", "current certificate(s) had expired by the period's end"],
+    ] as const) {
+      const count = findings.filter((f) => f.kind === kind).length;
+      const days = kind === "token_never_rotated" ? TOKEN_ROTATION_DAYS : CERT_EXPIRY_WARNING_DAYS;
+      assessment.add("attention", kind, count, `${count} ${what.replace("%d", String(days))}`, "/findings");
+    }
     return {
       criterion: "CC6.2",
       title: "System credential management",
-      period: { from: period.from, to: period.to, time_zone: period.timeZone },
-      status: findings.length > 0 ? ("attention" as const) : ("ok" as const),
-      evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
+      period: this.#ctx.periodHeader,
+      ...assessment.result(facts, missing),
       missing_inputs: missing,
       population: {
         agents: agents.length,
@@ -262,6 +325,17 @@ export class CredentialLifecycleMapper implements Mapper {
       findings,
     };
   }
+}
+
+/** The certificate issued last (latest `not_before`; on a tie, the one read last). */
+function newest(certs: readonly CertState[]): CertState | undefined {
+  let best: CertState | undefined;
+  for (const c of certs) {
+    const a = Date.parse(c.not_before) || 0;
+    const b = best ? Date.parse(best.not_before) || 0 : Number.NEGATIVE_INFINITY;
+    if (!best || a > b || (a === b && c.order > best.order)) best = c;
+  }
+  return best;
 }
 
 function newToken(fingerprint: string, issued: string | null, issuedMs: number | null): TokenState {

@@ -2,8 +2,10 @@ import { join } from "node:path";
 import { TIER_NAMES } from "@iddio-compliance/schema/wire";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import { Spool } from "../writers/spool.ts";
+import { ApprovalLinker, type EscalationRequest, type Outcome, type OutcomeFact } from "./approval-linker.ts";
+import { Assessment, type PeriodFacts } from "./assessment.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
-import { int, sortStrings, str } from "./mapper-context.ts";
+import { int, sortStrings, stampOfMs, str } from "./mapper-context.ts";
 import type { PolicyTrail } from "./policy-trail.ts";
 import { WaitStats } from "./wait-stats.ts";
 
@@ -15,11 +17,13 @@ const TIER_DESCRIPTIONS = [
   "Break-glass (exec, attach, port-forward, RBAC, CRDs, namespaces): blocked by default",
 ] as const;
 
-type Outcome = "granted" | "denied" | "expired";
+const OUTCOMES = new Set<string>(["granted", "denied", "expired"]);
 
-/** One approval decision as CC6.3 lists it. */
+/** One decided escalation as CC6.3 lists it. */
 export interface ApprovalItem {
-  timestamp: string;
+  /** When the escalated request was made (the command line's timestamp). */
+  timestamp: string | null;
+  decided_at: string;
   request_id: string | null;
   agent: string;
   tier: number | null;
@@ -29,69 +33,86 @@ export interface ApprovalItem {
   outcome: Outcome;
   approver: string | null;
   wait_ms: number | null;
+  /** Where the outcome was read: the escalated command line, or an `approval.*` record. */
+  source: "command" | "record";
 }
 
 /** An escalated or break-glass request as CC6.3 lists it. */
-export interface EscalationItem {
-  timestamp: string;
-  request_id: string | null;
-  agent: string;
-  tier: number;
-  method: string;
-  path: string;
-  namespace: string;
-  file: string;
-  line: number;
-}
+export type EscalationItem = EscalationRequest;
 
 interface AgentAuthorization {
   escalations: number;
   granted: number;
   denied: number;
   expired: number;
+  unresolved: number;
   break_glass: number;
 }
 
+interface OutcomeCounts {
+  granted: number;
+  denied: number;
+  expired: number;
+}
+
+const zero = (): OutcomeCounts => ({ granted: 0, denied: 0, expired: 0 });
+
 /**
  * CC6.3 Access authorization and modification: the policy change trail, the tier model in force,
- * approvals (with wait-time median and p95 and per approver), escalations that were never
- * resolved, and every break-glass (tier 4) request.
+ * the period's escalations with their one outcome each (linked by request id in any line order,
+ * see {@link ApprovalLinker}), wait-time median and p95 and per approver, escalations unresolved
+ * at the period's end, and every break-glass (tier 4) request.
  */
 export class AuthorizationChangesMapper implements Mapper {
   readonly #ctx: MapperContext;
   readonly #policy: PolicyTrail;
+  readonly #linker: ApprovalLinker;
   readonly #approvals: Spool<ApprovalItem>;
+  readonly #earlier: Spool<ApprovalItem>;
+  readonly #withoutRequest: Spool<ApprovalItem>;
   readonly #unresolved: Spool<EscalationItem>;
   readonly #breakGlass: Spool<EscalationItem & { decision: string }>;
-  /** Escalations with a request id and no outcome yet: a later approval record may resolve them. */
-  readonly #open = new Map<string, EscalationItem>();
   readonly #waits = new WaitStats();
-  readonly #byApprover = new Map<string, { granted: number; denied: number; expired: number }>();
+  readonly #byApprover = new Map<string, OutcomeCounts>();
   readonly #byAgent = new Map<string, AgentAuthorization>();
   readonly #tiers = TIER_NAMES.map(() => ({ events: 0, allow: 0, escalate: 0, deny: 0 }));
   #commandEvents = 0;
   #escalations = 0;
-  #resolved = 0;
-  #outcomes = { granted: 0, denied: 0, expired: 0 };
+  #outcomes = zero();
+  #earlierOutcomes = zero();
+  #conflicts = 0;
 
   constructor(ctx: MapperContext, policy: PolicyTrail) {
     this.#ctx = ctx;
     this.#policy = policy;
-    this.#approvals = new Spool(join(ctx.spoolDir, "cc6.3-approvals.jsonl"));
-    this.#unresolved = new Spool(join(ctx.spoolDir, "cc6.3-unresolved.jsonl"));
-    this.#breakGlass = new Spool(join(ctx.spoolDir, "cc6.3-break-glass.jsonl"));
+    const spool = (name: string) => join(ctx.spoolDir, name);
+    this.#approvals = new Spool(spool("cc6.3-approvals.jsonl"));
+    this.#earlier = new Spool(spool("cc6.3-approvals-earlier.jsonl"));
+    this.#withoutRequest = new Spool(spool("cc6.3-approvals-without-request.jsonl"));
+    this.#unresolved = new Spool(spool("cc6.3-unresolved.jsonl"));
+    this.#breakGlass = new Spool(spool("cc6.3-break-glass.jsonl"));
+    this.#linker = new ApprovalLinker(ctx.period, {
+      resolved: (request, outcome) => this.#resolved(request, outcome),
+      resolvedFromEarlier: (request, outcome) => {
+        this.#earlierOutcomes[outcome.outcome]++;
+        this.#earlier.push(approvalItem(request, outcome));
+      },
+      withoutRequest: (requestId, agent, outcome) =>
+        this.#withoutRequest.push(approvalItem(null, outcome, requestId, agent)),
+      unresolved: (request) => {
+        this.#agent(request.agent).unresolved++;
+        this.#unresolved.push(request);
+      },
+      conflict: () => {
+        this.#conflicts++;
+      },
+    });
   }
 
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void {
-    if (!time.inPeriod) return;
-    this.#commandEvents++;
-    const tier = this.#tiers[event.tier];
-    if (tier) {
-      tier.events++;
-      tier[event.decision]++;
-    }
-    const agent = this.#agent(event.agent);
-    const item: EscalationItem = {
+    if (time.inPeriod) this.#countCommand(event, at);
+    if (event.decision !== "escalate" || time.after) return;
+    const request: EscalationRequest = {
       timestamp: event.timestamp,
       request_id: event.request_id ?? null,
       agent: event.agent,
@@ -102,113 +123,143 @@ export class AuthorizationChangesMapper implements Mapper {
       file: at.file,
       line: at.line,
     };
+    const approval = event.approval;
+    const onLine: OutcomeFact | null =
+      approval !== undefined && OUTCOMES.has(approval)
+        ? decided(
+            approval as Outcome,
+            event.approver ?? null,
+            event.approval_wait_ms ?? null,
+            time.ms + (event.approval_wait_ms ?? 0),
+            "command",
+          )
+        : null;
+    this.#linker.request(request, time, onLine);
+  }
+
+  #countCommand(event: CommandEvent, at: RecordLocation): void {
+    this.#commandEvents++;
+    const tier = this.#tiers[event.tier];
+    if (tier) {
+      tier.events++;
+      tier[event.decision]++;
+    }
+    const agent = this.#agent(event.agent);
     if (event.tier === 4) {
       agent.break_glass++;
-      this.#breakGlass.push({ ...item, decision: event.decision });
+      this.#breakGlass.push({
+        timestamp: event.timestamp,
+        request_id: event.request_id ?? null,
+        agent: event.agent,
+        tier: event.tier,
+        method: event.method,
+        path: event.path,
+        namespace: event.namespace,
+        file: at.file,
+        line: at.line,
+        decision: event.decision,
+      });
     }
-    if (event.decision !== "escalate") return;
-    this.#escalations++;
-    agent.escalations++;
-    const outcome = event.approval;
-    if (outcome === "granted" || outcome === "denied" || outcome === "expired") {
-      this.#resolve(item, outcome, event.approver ?? null, event.approval_wait_ms ?? null);
-    } else if (event.request_id) {
-      this.#open.set(event.request_id, item);
-    } else {
-      this.#unresolved.push(item);
+    if (event.decision === "escalate") {
+      this.#escalations++;
+      agent.escalations++;
     }
   }
 
   lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime): void {
-    if (kind === "policy.changed" || !kind.startsWith("approval.") || kind === "approval.requested") return;
-    if (!time.inPeriod) return;
-    const outcome = kind.slice("approval.".length) as Outcome;
-    const requestId = str(record, "request_id") ?? null;
-    const open = requestId === null ? undefined : this.#open.get(requestId);
-    const approver = str(record, "approver") ?? null;
-    const wait = int(record, "wait_ms") ?? null;
-    if (open && requestId !== null) {
-      this.#open.delete(requestId);
-      this.#resolve(open, outcome, approver, wait);
-      return;
-    }
-    // An outcome whose escalation is not in this period's events still counts as a decision.
-    this.#record({
-      timestamp: str(record, "timestamp") ?? "",
-      request_id: requestId,
-      agent: str(record, "agent") ?? "",
-      tier: null,
-      method: null,
-      path: null,
-      namespace: null,
-      outcome,
-      approver,
-      wait_ms: wait,
-    });
+    if (!kind.startsWith("approval.")) return;
+    const outcome = kind.slice("approval.".length);
+    if (!OUTCOMES.has(outcome)) return;
+    const fact = decided(
+      outcome as Outcome,
+      str(record, "approver") ?? null,
+      int(record, "wait_ms") ?? null,
+      time.ms,
+      "record",
+      str(record, "timestamp"),
+    );
+    this.#linker.outcome(str(record, "request_id") ?? null, str(record, "agent") ?? "", fact, time);
   }
 
-  #resolve(item: EscalationItem, outcome: Outcome, approver: string | null, wait: number | null): void {
-    this.#resolved++;
-    this.#agent(item.agent)[outcome]++;
-    this.#record({
-      timestamp: item.timestamp,
-      request_id: item.request_id,
-      agent: item.agent,
-      tier: item.tier,
-      method: item.method,
-      path: item.path,
-      namespace: item.namespace,
-      outcome,
-      approver,
-      wait_ms: wait,
-    });
-  }
-
-  #record(item: ApprovalItem): void {
-    this.#outcomes[item.outcome]++;
-    if (item.wait_ms !== null) this.#waits.add(item.wait_ms);
-    const key = item.approver ?? "(none)";
+  #resolved(request: EscalationRequest, outcome: OutcomeFact): void {
+    this.#outcomes[outcome.outcome]++;
+    this.#agent(request.agent)[outcome.outcome]++;
+    if (outcome.wait_ms !== null) this.#waits.add(outcome.wait_ms);
+    const key = outcome.approver ?? "(none)";
     let a = this.#byApprover.get(key);
     if (!a) {
-      a = { granted: 0, denied: 0, expired: 0 };
+      a = zero();
       this.#byApprover.set(key, a);
     }
-    a[item.outcome]++;
-    this.#approvals.push(item);
+    a[outcome.outcome]++;
+    this.#approvals.push(approvalItem(request, outcome));
   }
 
   #agent(name: string): AgentAuthorization {
     let a = this.#byAgent.get(name);
     if (!a) {
-      a = { escalations: 0, granted: 0, denied: 0, expired: 0, break_glass: 0 };
+      a = { escalations: 0, granted: 0, denied: 0, expired: 0, unresolved: 0, break_glass: 0 };
       this.#byAgent.set(name, a);
     }
     return a;
   }
 
-  finish() {
-    const { period, inputs } = this.#ctx;
-    for (const item of this.#open.values()) this.#unresolved.push(item);
-    this.#open.clear();
-    this.#approvals.close();
-    this.#unresolved.close();
-    this.#breakGlass.close();
+  finish(facts: PeriodFacts) {
+    const { inputs } = this.#ctx;
+    this.#linker.finish();
+    for (const spool of [
+      this.#approvals,
+      this.#earlier,
+      this.#withoutRequest,
+      this.#unresolved,
+      this.#breakGlass,
+    ])
+      spool.close();
     const missing: string[] = [];
     if (this.#policy.recordsSeen === 0) missing.push("policy change records (policy.changed)");
     if (this.#policy.recordsSeen === 0 && !inputs.policy) missing.push("policy.yaml");
     const breakGlassAllowed = this.#tiers[4]?.allow ?? 0;
-    const attention = this.#unresolved.total > 0 || breakGlassAllowed > 0;
+    const assessment = new Assessment((pointer) => this.#ctx.listLocation("cc63", pointer));
+    assessment.add(
+      "attention",
+      "unresolved_escalations",
+      this.#unresolved.total,
+      `${this.#unresolved.total} escalated request(s) had no approval outcome by the end of the period`,
+      "/unresolved_escalations",
+    );
+    assessment.add(
+      "attention",
+      "break_glass_allowed",
+      breakGlassAllowed,
+      `${breakGlassAllowed} break-glass (tier 4) request(s) were allowed without an escalation`,
+      "/break_glass",
+    );
+    assessment.add(
+      "attention",
+      "conflicting_outcomes",
+      this.#conflicts,
+      `${this.#conflicts} escalation(s) have an approval record that contradicts the outcome on their command line (the command line's is counted)`,
+      "/approvals",
+    );
+    assessment.add(
+      "attention",
+      "outcomes_without_request",
+      this.#withoutRequest.total,
+      `${this.#withoutRequest.total} approval outcome(s) in the period name a request the log does not hold`,
+      "/approvals/without_request",
+    );
+    const resolved = this.#outcomes.granted + this.#outcomes.denied + this.#outcomes.expired;
     return {
       criterion: "CC6.3",
       title: "Access authorization and modification",
-      period: { from: period.from, to: period.to, time_zone: period.timeZone },
-      status: attention ? ("attention" as const) : ("ok" as const),
-      evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
+      period: this.#ctx.periodHeader,
+      ...assessment.result(facts, missing),
       missing_inputs: missing,
       population: {
         command_events: this.#commandEvents,
         escalations: this.#escalations,
-        resolved_escalations: this.#resolved,
+        resolved_escalations: resolved,
+        unresolved_escalations: this.#unresolved.total,
         break_glass_events: this.#breakGlass.total,
         policy_changes: this.#policy.changes.length,
       },
@@ -228,19 +279,63 @@ export class AuthorizationChangesMapper implements Mapper {
         granted: this.#outcomes.granted,
         denied: this.#outcomes.denied,
         expired: this.#outcomes.expired,
+        unresolved: this.#unresolved.total,
+        conflicting_outcomes: this.#conflicts,
         wait_ms: this.#waits.summary(),
         by_approver: sortStrings(this.#byApprover.keys()).map((approver) => {
-          const a = this.#byApprover.get(approver) as { granted: number; denied: number; expired: number };
+          const a = this.#byApprover.get(approver) as OutcomeCounts;
           return { approver, ...a, total: a.granted + a.denied + a.expired };
         }),
         items: this.#approvals,
+        requested_earlier: { total: this.#earlier.total, ...this.#earlierOutcomes, items: this.#earlier },
+        without_request: { total: this.#withoutRequest.total, items: this.#withoutRequest },
       },
       unresolved_escalations: { total: this.#unresolved.total, items: this.#unresolved },
       break_glass: { total: this.#breakGlass.total, items: this.#breakGlass },
-      by_agent: sortStrings(this.#byAgent.keys()).map((agent) => {
-        const a = this.#byAgent.get(agent) as AgentAuthorization;
-        return { agent, ...a, unresolved: a.escalations - a.granted - a.denied - a.expired };
-      }),
+      by_agent: sortStrings(this.#byAgent.keys()).map((agent) => ({
+        agent,
+        ...(this.#byAgent.get(agent) as AgentAuthorization),
+      })),
     };
   }
+}
+
+function decided(
+  outcome: Outcome,
+  approver: string | null,
+  wait: number | null,
+  ms: number,
+  source: "command" | "record",
+  stamp?: string,
+): OutcomeFact {
+  return {
+    outcome,
+    approver,
+    wait_ms: wait,
+    decided_at: stamp ?? stampOfMs(ms),
+    decidedMs: ms,
+    source,
+  };
+}
+
+function approvalItem(
+  request: EscalationRequest | null,
+  outcome: OutcomeFact,
+  requestId: string | null = request?.request_id ?? null,
+  agent = request?.agent ?? "",
+): ApprovalItem {
+  return {
+    timestamp: request?.timestamp ?? null,
+    decided_at: outcome.decided_at,
+    request_id: requestId,
+    agent,
+    tier: request?.tier ?? null,
+    method: request?.method ?? null,
+    path: request?.path ?? null,
+    namespace: request?.namespace ?? null,
+    outcome: outcome.outcome,
+    approver: outcome.approver,
+    wait_ms: outcome.wait_ms,
+    source: outcome.source,
+  };
 }

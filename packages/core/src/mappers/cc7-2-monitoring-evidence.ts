@@ -1,8 +1,9 @@
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
 import { sha256OfFile } from "../sources/recordings.ts";
 import { periodDates } from "../time/period.ts";
+import { Assessment, type PeriodFacts } from "./assessment.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
-import { int, sortStrings, str } from "./mapper-context.ts";
+import { int, sortStrings, stampOfMs, str } from "./mapper-context.ts";
 
 /** A stretch of the period with no audit event at all longer than this is reported as silent. */
 export const SILENT_PERIOD_HOURS = 24;
@@ -55,7 +56,7 @@ export class MonitoringEvidenceMapper implements Mapper {
   constructor(ctx: MapperContext) {
     this.#ctx = ctx;
     this.#lastMs = ctx.period.startMs;
-    this.#lastStamp = new Date(ctx.period.startMs).toISOString();
+    this.#lastStamp = stampOfMs(ctx.period.startMs);
   }
 
   command(event: CommandEvent, time: RecordTime): void {
@@ -127,11 +128,11 @@ export class MonitoringEvidenceMapper implements Mapper {
     return day;
   }
 
-  async finish(integrity: AuditLogIntegrity) {
+  async finish(integrity: AuditLogIntegrity, facts: PeriodFacts) {
     const { period, inputs, now } = this.#ctx;
     const periodEnd = Math.min(period.endMs, now.getTime());
     if (periodEnd - this.#lastMs > SILENT_PERIOD_HOURS * HOUR_MS) {
-      const to = new Date(periodEnd).toISOString();
+      const to = stampOfMs(periodEnd);
       this.#silent.push({ from: this.#lastStamp, to, hours: round1((periodEnd - this.#lastMs) / HOUR_MS) });
     }
     const missing: string[] = [];
@@ -148,15 +149,35 @@ export class MonitoringEvidenceMapper implements Mapper {
     }
     const gaps = integrity.finding_counts.link_break ?? 0;
     const verified = integrity.verified;
-    const attention = missingFiles.length > 0 || mismatches.length > 0 || this.#silent.length > 0;
     const classified = this.#commands - this.#unclassified;
     const dates = periodDates(period);
+    const assessment = new Assessment((pointer) => this.#ctx.listLocation("cc72", pointer));
+    assessment.add(
+      "attention",
+      "missing_recordings",
+      missingFiles.length,
+      `${missingFiles.length} recorded session(s) have no recording file`,
+      "/session_recordings/missing",
+    );
+    assessment.add(
+      "attention",
+      "altered_recordings",
+      mismatches.length,
+      `${mismatches.length} recording file(s) do not match the SHA-256 their session.recorded record states`,
+      "/session_recordings/digest_mismatches",
+    );
+    assessment.add(
+      "attention",
+      "silent_periods",
+      this.#silent.length,
+      `${this.#silent.length} stretch(es) of ${SILENT_PERIOD_HOURS} hours or more with no audit event`,
+      "/silent_periods",
+    );
     return {
       criterion: "CC7.2",
       title: "System monitoring",
-      period: { from: period.from, to: period.to, time_zone: period.timeZone },
-      status: !verified ? ("fail" as const) : attention ? ("attention" as const) : ("ok" as const),
-      evidence_strength: missing.length === 0 ? ("strong" as const) : ("partial" as const),
+      period: this.#ctx.periodHeader,
+      ...assessment.result(facts, missing),
       missing_inputs: missing,
       population: {
         events_in_period: this.#events,
@@ -166,6 +187,7 @@ export class MonitoringEvidenceMapper implements Mapper {
       },
       audit_log: {
         total_events: this.#events,
+        chain_events: integrity.total_events,
         hash_chain_verified: verified,
         first_event: this.#first,
         last_event: this.#last,

@@ -1,3 +1,4 @@
+import type { CriterionDocument } from "@iddio-compliance/schema";
 import type { CertificateInfo } from "../sources/certificates.ts";
 import type { PolicyFile } from "../sources/policy-file.ts";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
@@ -45,6 +46,10 @@ export interface RecordTime {
 /** Everything a mapper needs besides the records. */
 export interface MapperContext {
   period: Period;
+  /** The `period` every document starts with. */
+  periodHeader: { from: string; to: string; time_zone: string; incomplete: boolean };
+  /** Where a list of a criterion document is in this package's format (a reason's `detail`). */
+  listLocation: (doc: CriterionDocument, pointer: string) => string;
   dates: LocalDates;
   inputs: HomeInputs;
   /** Folder for spooled lists (outside the package). */
@@ -55,7 +60,10 @@ export interface MapperContext {
 
 /** One criterion's mapper: fed every record once, in chain order, then asked for its document. */
 export interface Mapper {
-  /** A command event of the period (those outside it are not passed on). */
+  /**
+   * A command event of the period, or an escalation from the lookback before it (see
+   * `APPROVAL_LOOKBACK_MS`); other command events outside the period are not passed on.
+   */
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void;
   lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime, at: RecordLocation): void;
   /** A record of an unknown kind, or a command event of the period without valid agent, tier or decision. */
@@ -78,6 +86,12 @@ export function int(record: Record<string, unknown>, key: string): number | unde
 export function ofTotal(count: number, total: number): string {
   const pct = total === 0 ? "0.00" : ((count / total) * 100).toFixed(2);
   return `${count} of ${total} (${pct}%)`;
+}
+
+/** An instant as an RFC 3339 UTC timestamp, with milliseconds only when it has some. */
+export function stampOfMs(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith(".000Z") ? `${iso.slice(0, 19)}Z` : iso;
 }
 
 /** Sorts strings by code unit, the same on every machine (no locale). */

@@ -1,3 +1,4 @@
+import { boundSnapshot, type SnapshotTruncation } from "./bounded-snapshot.ts";
 import type { RecordTime } from "./mapper-context.ts";
 import { str } from "./mapper-context.ts";
 
@@ -8,7 +9,10 @@ export interface PolicyVersion {
   version: string | null;
   sha256: string | null;
   actor: string | null;
+  /** The snapshot as evidence copies it (bounded, see `boundSnapshot`). */
   snapshot: unknown;
+  /** How the snapshot was cut to fit, or `null` when it is whole. */
+  snapshot_truncated: SnapshotTruncation | null;
 }
 
 /** How one agent's rules differ between two policy versions. */
@@ -53,7 +57,7 @@ export class PolicyTrail {
       version: str(record, "version") ?? (typeof record.version === "number" ? String(record.version) : null),
       sha256: str(record, "sha256") ?? null,
       actor: str(record, "actor") ?? null,
-      snapshot: record.snapshot ?? null,
+      ...boundSnapshot(record.snapshot ?? null),
     };
     if (time.before) {
       if (!this.atStart || version.ms >= this.atStart.ms) this.atStart = version;

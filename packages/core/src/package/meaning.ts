@@ -1,54 +1,18 @@
 import { isDeepStrictEqual } from "node:util";
+import { HEADLINES, readPath } from "../writers/headlines.ts";
 
 /**
- * Where a figure of `summary.json` comes from in the file it summarises: the value at a JSON
- * pointer (RFC 6901), the length of the array there, or the sum of the numbers of the object there.
+ * Where a figure of `summary.json` comes from in the file it summarises: the value at a path (the
+ * `length` of an array included, as in `HEADLINES`), or the sum of the numbers of the object there.
  */
-export type FigureSource = { at: string } | { countOf: string } | { sumOf: string };
-
-/**
- * The one declaration of what each criterion's headline figures are, by criterion id: the export
- * builds the summary's `headline` from it and `verify-package` checks the summary against it.
- */
-export const HEADLINE_SOURCES: Readonly<Record<string, Readonly<Record<string, FigureSource>>>> = {
-  "CC6.1": {
-    agents: { at: "/population/agents" },
-    command_events: { at: "/population/command_events" },
-    denied_requests: { at: "/population/denied_requests" },
-    policy_changes: { countOf: "/policy/changes" },
-  },
-  "CC6.2": {
-    tokens: { at: "/population/tokens" },
-    certificates: { at: "/population/certificates" },
-    jit_issuances: { at: "/population/jit_issuances" },
-    findings: { countOf: "/findings" },
-  },
-  "CC6.3": {
-    policy_changes: { at: "/population/policy_changes" },
-    escalations: { at: "/population/escalations" },
-    approvals_granted: { at: "/approvals/granted" },
-    approvals_denied: { at: "/approvals/denied" },
-    approvals_expired: { at: "/approvals/expired" },
-    unresolved_escalations: { at: "/unresolved_escalations/total" },
-    break_glass_events: { at: "/break_glass/total" },
-    approval_wait_median_ms: { at: "/approvals/wait_ms/median" },
-  },
-  "CC7.2": {
-    total_events: { at: "/audit_log/total_events" },
-    hash_chain_verified: { at: "/audit_log/hash_chain_verified" },
-    gaps_detected: { at: "/audit_log/gaps_detected" },
-    exec_sessions: { at: "/session_recordings/exec_sessions" },
-    api_sessions: { at: "/session_recordings/api_sessions" },
-    silent_periods: { countOf: "/silent_periods" },
-  },
-};
+type FigureSource = { at: readonly (string | number)[] } | { sumOf: readonly string[] };
 
 /** The summary's `integrity` entry, field by field, in `audit-log-integrity.json`. */
-export const INTEGRITY_SOURCES: Readonly<Record<string, FigureSource>> = {
-  verified: { at: "/verified" },
-  total_events: { at: "/total_events" },
-  findings: { sumOf: "/finding_counts" },
-  chain_head: { at: "/chain_head" },
+const INTEGRITY_SOURCES: Readonly<Record<string, FigureSource>> = {
+  verified: { at: ["verified"] },
+  chain_events: { at: ["total_events"] },
+  findings: { sumOf: ["finding_counts"] },
+  chain_head: { at: ["chain_head"] },
 };
 
 /**
@@ -91,40 +55,25 @@ export function jsonPointer(doc: unknown, path: string): unknown {
   return value === MISSING ? undefined : value;
 }
 
-/** Evaluates a {@link FigureSource} against a document; {@link MISSING} when it does not apply. */
+/** Evaluates a {@link FigureSource} against a document (as `headlineOf` reads it); {@link MISSING} when absent. */
 function figure(doc: unknown, source: FigureSource): unknown {
-  if ("at" in source) return pointer(doc, source.at);
-  if ("countOf" in source) {
-    const list = pointer(doc, source.countOf);
-    return Array.isArray(list) ? list.length : MISSING;
+  if ("at" in source) {
+    const value = readPath(doc, source.at);
+    return value === undefined ? MISSING : value;
   }
-  const counts = pointer(doc, source.sumOf);
+  const counts = readPath(doc, source.sumOf);
   if (counts === null || typeof counts !== "object") return MISSING;
   return Object.values(counts).reduce((sum: number, n) => sum + (typeof n === "number" ? n : Number.NaN), 0);
 }
 
 function describe(source: FigureSource): string {
-  return "at" in source
-    ? source.at
-    : "countOf" in source
-      ? `${source.countOf} (length)`
-      : `${source.sumOf} (sum)`;
+  return "at" in source ? `/${source.at.join("/")}` : `/${source.sumOf.join("/")} (sum)`;
 }
 
-/** A criterion's headline figures, read from its document by {@link HEADLINE_SOURCES}. */
-export function headlineOf(
-  criterion: string,
-  doc: unknown,
-): Record<string, number | string | boolean | null> {
-  const sources = HEADLINE_SOURCES[criterion];
-  if (!sources) throw new Error(`headlineOf: no headline declared for criterion ${criterion}`);
-  const out: Record<string, number | string | boolean | null> = {};
-  for (const [key, source] of Object.entries(sources)) {
-    const value = figure(doc, source);
-    if (value === MISSING) throw new Error(`headlineOf: ${criterion} has nothing at ${describe(source)}`);
-    out[key] = value as number | string | boolean | null;
-  }
-  return out;
+/** The `HEADLINES` key of a criterion id (`CC6.1` → `cc61`), when there is one. */
+function headlineKey(criterion: unknown): keyof typeof HEADLINES | null {
+  const key = String(criterion).toLowerCase().replaceAll(".", "");
+  return Object.hasOwn(HEADLINES, key) ? (key as keyof typeof HEADLINES) : null;
 }
 
 const shown = (v: unknown) => (v === MISSING ? undefined : v);
@@ -178,7 +127,11 @@ export function checkSummaryMeaning(
       if (!ECHOED_FIELDS.includes(key) && !Object.hasOwn(doc, key)) continue; // the summary's own addition
       compare(`${base}/${key}`, pointer(entry, `/${key}`), file, `/${key}`, pointer(doc, `/${key}`));
     }
-    const sources = HEADLINE_SOURCES[String(entry.criterion)] ?? {};
+    compare(`${base}/period`, pointer(summary, "/period"), file, "/period", pointer(doc, "/period"));
+    const hk = headlineKey(entry.criterion);
+    const sources: Record<string, FigureSource> = Object.fromEntries(
+      Object.entries(hk ? HEADLINES[hk] : {}).map(([k, at]) => [k, { at }]),
+    );
     const headline = (entry.headline ?? {}) as Record<string, unknown>;
     for (const key of new Set([...Object.keys(sources), ...Object.keys(headline)])) {
       const source = sources[key];
@@ -192,7 +145,15 @@ export function checkSummaryMeaning(
         });
         continue;
       }
-      compare(`${base}/headline/${key}`, actual, file, describe(source), figure(doc, source));
+      // As the export builds it (`headlineOf`): a figure the file lacks is null.
+      const expected = figure(doc, source);
+      compare(
+        `${base}/headline/${key}`,
+        actual,
+        file,
+        describe(source),
+        expected === MISSING ? null : expected,
+      );
     }
   });
 

@@ -26,18 +26,22 @@ const IV = Int32Array.from([
 ]);
 const W = new Int32Array(64);
 const STATE = new Int32Array(8);
-const BLOCKS = new Int32Array(32);
+const BLOCKS = new Int32Array(16);
 
-/** One SHA-256 compression of the 16 words at `BLOCKS[at]` into `STATE`. */
-function compress(at: number): void {
-  for (let i = 0; i < 16; i++) W[i] = BLOCKS[at + i] as number;
-  for (let i = 16; i < 64; i++) {
-    const x = W[i - 15] as number;
-    const y = W[i - 2] as number;
+/** The message schedule of the 16 words at `block[at]`, into `out[to]` (64 words). */
+function schedule(block: Int32Array, at: number, out: Int32Array, to: number): void {
+  for (let i = 0; i < 16; i++) out[to + i] = block[at + i] as number;
+  for (let i = to + 16; i < to + 64; i++) {
+    const x = out[i - 15] as number;
+    const y = out[i - 2] as number;
     const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
     const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-    W[i] = ((W[i - 16] as number) + s0 + (W[i - 7] as number) + s1) | 0;
+    out[i] = ((out[i - 16] as number) + s0 + (out[i - 7] as number) + s1) | 0;
   }
+}
+
+/** The 64 rounds of SHA-256 over the schedule at `w[at]`, added into `STATE`. */
+function rounds(w: Int32Array, at: number): void {
   let a = STATE[0] as number;
   let b = STATE[1] as number;
   let c = STATE[2] as number;
@@ -48,7 +52,7 @@ function compress(at: number): void {
   let h = STATE[7] as number;
   for (let i = 0; i < 64; i++) {
     const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + (K[i] as number) + (W[i] as number)) | 0;
+    const t1 = (h + s1 + ((e & f) ^ (~e & g)) + (K[i] as number) + (w[at + i] as number)) | 0;
     const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
     h = g;
@@ -68,6 +72,27 @@ function compress(at: number): void {
   STATE[5] = ((STATE[5] as number) + f) | 0;
   STATE[6] = ((STATE[6] as number) + g) | 0;
   STATE[7] = ((STATE[7] as number) + h) | 0;
+}
+
+/** One SHA-256 compression of the 16 words at `BLOCKS[at]` into `STATE`. */
+function compress(at: number): void {
+  schedule(BLOCKS, at, W, 0);
+  rounds(W, 0);
+}
+
+/**
+ * A node's second block is the right child's last byte, then padding and the length (65 bytes):
+ * 256 possible blocks, so their schedules are computed once here (64 KiB) and each node hash
+ * skips one schedule.
+ */
+const NODE_TAILS = new Int32Array(256 * 64);
+{
+  const block = new Int32Array(16);
+  block[15] = 65 * 8;
+  for (let byte = 0; byte < 256; byte++) {
+    block[0] = (byte << 24) | 0x800000;
+    schedule(block, 0, NODE_TAILS, byte * 64);
+  }
 }
 
 /**
@@ -104,12 +129,9 @@ export function nodeHashWords(
   BLOCKS[8] = ((left[l + 7] as number) << 24) | ((right[r] as number) >>> 8);
   for (let i = 9; i < 16; i++)
     BLOCKS[i] = ((right[r + i - 9] as number) << 24) | ((right[r + i - 8] as number) >>> 8);
-  BLOCKS[16] = ((right[r + 7] as number) << 24) | 0x800000;
-  for (let i = 17; i < 31; i++) BLOCKS[i] = 0;
-  BLOCKS[31] = 65 * 8;
   STATE.set(IV);
   compress(0);
-  compress(16);
+  rounds(NODE_TAILS, ((right[r + 7] as number) & 0xff) * 64);
   out.set(STATE, to);
 }
 

@@ -21,7 +21,7 @@ describe("previous links", () => {
     const jan = await month("2026-01-01", "2026-01-31");
     const file = readSummaryFile(jan.dir);
     expect(previousLinkOf(file)).toEqual({
-      period: { from: "2026-01-01", to: "2026-01-31", time_zone: "UTC" },
+      period: jan.summary.period,
       summary_sha256: file.sha256,
       chain_head: jan.summary.merkle?.last?.hash,
       events_through: 2,

@@ -1,7 +1,7 @@
 import type { EvidenceSummary, ManifestEntry } from "@iddio-compliance/schema";
-import type { Period } from "../time/period.ts";
 import { GENERATOR } from "../version.ts";
 import { type EvidenceDocuments, FILE_NAMES } from "./evidence-documents.ts";
+import { headlineOf } from "./headlines.ts";
 
 /** What the summary says about the source. */
 export interface SummarySource {
@@ -14,23 +14,19 @@ export interface SummarySource {
 export function buildSummary(args: {
   docs: EvidenceDocuments;
   format: "json" | "csv";
-  period: Period;
   source: SummarySource;
   generatedAt: Date;
   unrecognised: ReadonlyMap<string, number>;
   manifest: ManifestEntry[];
 }): EvidenceSummary {
-  const { docs, format, period } = args;
+  const { docs, format } = args;
   const { cc61, cc62, cc63, cc72, integrity } = docs;
   const ext = format === "json" ? "json" : "csv";
   const criterion = (
-    doc: {
-      criterion: string;
-      title: string;
-      status: "ok" | "attention" | "fail";
-      evidence_strength: "strong" | "partial";
-      missing_inputs: string[];
-    },
+    doc: Pick<
+      EvidenceSummary["criteria"][number],
+      "criterion" | "title" | "status" | "evidence_strength" | "missing_inputs" | "reasons"
+    >,
     file: string,
     headline: Record<string, number | string | boolean | null>,
   ) => ({
@@ -40,6 +36,7 @@ export function buildSummary(args: {
     status: doc.status,
     evidence_strength: doc.evidence_strength,
     missing_inputs: doc.missing_inputs,
+    reasons: doc.reasons,
     headline,
   });
   const kinds = [...args.unrecognised.keys()].sort();
@@ -47,45 +44,19 @@ export function buildSummary(args: {
   return {
     generator: { ...GENERATOR },
     format,
-    period: { from: period.from, to: period.to, time_zone: period.timeZone },
+    period: cc61.period,
     source: args.source,
     generated_at: args.generatedAt.toISOString(),
     criteria: [
-      criterion(cc61, FILE_NAMES.cc61, {
-        agents: cc61.population.agents,
-        command_events: cc61.population.command_events,
-        denied_requests: cc61.population.denied_requests,
-        policy_changes: cc61.policy.changes.length,
-      }),
-      criterion(cc62, FILE_NAMES.cc62, {
-        tokens: cc62.population.tokens,
-        certificates: cc62.population.certificates,
-        jit_issuances: cc62.population.jit_issuances,
-        findings: cc62.findings.length,
-      }),
-      criterion(cc63, FILE_NAMES.cc63, {
-        policy_changes: cc63.population.policy_changes,
-        escalations: cc63.population.escalations,
-        approvals_granted: cc63.approvals.granted,
-        approvals_denied: cc63.approvals.denied,
-        approvals_expired: cc63.approvals.expired,
-        unresolved_escalations: cc63.unresolved_escalations.total,
-        break_glass_events: cc63.break_glass.total,
-        approval_wait_median_ms: cc63.approvals.wait_ms.median,
-      }),
-      criterion(cc72, FILE_NAMES.cc72, {
-        total_events: cc72.audit_log.total_events,
-        hash_chain_verified: cc72.audit_log.hash_chain_verified,
-        gaps_detected: cc72.audit_log.gaps_detected,
-        exec_sessions: cc72.session_recordings.exec_sessions,
-        api_sessions: cc72.session_recordings.api_sessions,
-        silent_periods: cc72.silent_periods.length,
-      }),
+      criterion(cc61, FILE_NAMES.cc61, headlineOf("cc61", cc61)),
+      criterion(cc62, FILE_NAMES.cc62, headlineOf("cc62", cc62)),
+      criterion(cc63, FILE_NAMES.cc63, headlineOf("cc63", cc63)),
+      criterion(cc72, FILE_NAMES.cc72, headlineOf("cc72", cc72)),
     ],
     integrity: {
       file: `${FILE_NAMES.integrity}.${ext}`,
       verified: integrity.verified,
-      total_events: integrity.total_events,
+      chain_events: integrity.total_events,
       findings,
       chain_head: integrity.chain_head,
     },
@@ -97,7 +68,10 @@ export function buildSummary(args: {
   };
 }
 
-/** `summary.csv`: one row per criterion, plus the integrity verdict as its own row. */
+/**
+ * `summary.csv`: one row per criterion, plus the integrity verdict as its own row. Lists and the
+ * headline figures are JSON in their cell, so no item can be mistaken for a separator.
+ */
 export function summaryCsvRows(summary: EvidenceSummary): unknown[][] {
   const header = [
     "criterion",
@@ -105,11 +79,21 @@ export function summaryCsvRows(summary: EvidenceSummary): unknown[][] {
     "file",
     "status",
     "evidence_strength",
+    "reasons",
     "missing_inputs",
     "headline",
     "period_from",
     "period_to",
+    "time_zone",
+    "period_incomplete",
     "generated_at",
+  ];
+  const period = [
+    summary.period.from,
+    summary.period.to,
+    summary.period.time_zone,
+    summary.period.incomplete,
+    summary.generated_at,
   ];
   const rows: unknown[][] = summary.criteria.map((c) => [
     c.criterion,
@@ -117,27 +101,25 @@ export function summaryCsvRows(summary: EvidenceSummary): unknown[][] {
     c.file,
     c.status,
     c.evidence_strength,
+    c.reasons.map((r) => r.code),
     c.missing_inputs,
-    Object.entries(c.headline).map(([k, v]) => `${k}=${v}`),
-    summary.period.from,
-    summary.period.to,
-    summary.generated_at,
+    c.headline,
+    ...period,
   ]);
   rows.push([
     "integrity",
     "Audit log hash chain",
     summary.integrity.file,
     summary.integrity.verified ? "ok" : "fail",
-    "strong",
+    summary.integrity.verified ? "strong" : "weak",
+    summary.integrity.verified ? [] : ["chain_not_verified"],
     [],
-    [
-      `verified=${summary.integrity.verified}`,
-      `total_events=${summary.integrity.total_events}`,
-      `findings=${summary.integrity.findings}`,
-    ],
-    summary.period.from,
-    summary.period.to,
-    summary.generated_at,
+    {
+      verified: summary.integrity.verified,
+      chain_events: summary.integrity.chain_events,
+      findings: summary.integrity.findings,
+    },
+    ...period,
   ]);
   return [header, ...rows];
 }

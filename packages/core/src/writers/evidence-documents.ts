@@ -1,4 +1,5 @@
 import type { AuditLogIntegrity } from "@iddio-compliance/schema";
+import { DOCUMENT_NAMES } from "@iddio-compliance/schema/wire";
 import type { AccessControlsMapper } from "../mappers/cc6-1-access-controls.ts";
 import type { CredentialLifecycleMapper } from "../mappers/cc6-2-credential-lifecycle.ts";
 import type { AuthorizationChangesMapper } from "../mappers/cc6-3-authorization-changes.ts";
@@ -13,12 +14,5 @@ export interface EvidenceDocuments {
   integrity: AuditLogIntegrity;
 }
 
-/** File names of a package (DESIGN §5). */
-export const FILE_NAMES = {
-  cc61: "cc6.1-access-controls",
-  cc62: "cc6.2-credential-lifecycle",
-  cc63: "cc6.3-authorization-changes",
-  cc72: "cc7.2-monitoring-evidence",
-  integrity: "audit-log-integrity",
-  summary: "summary",
-} as const;
+/** File names of a package (DESIGN §5), without their extension. */
+export const FILE_NAMES = DOCUMENT_NAMES;

@@ -58,7 +58,12 @@ export async function runExportJob(
       period: key,
       location: ctx.storage.location,
     });
-    integrity = existing.summary.integrity;
+    const stored = existing.summary.integrity;
+    integrity = {
+      verified: stored.verified,
+      chain_head: stored.chain_head,
+      total_events: stored.chain_events,
+    };
     reused = true;
   } else {
     if (existing.state === "incomplete") {

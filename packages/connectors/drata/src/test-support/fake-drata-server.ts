@@ -1,3 +1,25 @@
+/**
+ * A local Drata public API v2, Evidence tag, built from the published v2 OpenAPI
+ * (`drata-api-v2-openapi.json`; per tag in api-evangelist/drata `openapi/drata-evidence-api-openapi.yml`,
+ * operations `EvidencePublicV2Controller_*`) and https://developers.drata.com/openapi/reference/v2 ,
+ * as summarised in /work/shared/reference/grc-apis.md §2.1–2.3 and §2.6:
+ *
+ * - server `…/public/v2`; bearer API key (401 `ExceptionResponseDto` otherwise);
+ * - `POST /workspaces/{workspaceId}/evidence-files` (multipart, exactly one of `file`/`base64File`,
+ *   the documented extensions, 413 above the size limit) → 201 `{fileKey, originalFilename, mimeType, fileSize}`;
+ * - `GET|POST /workspaces/{workspaceId}/evidence`, `GET|PUT|DELETE …/evidence/{evidenceId}`,
+ *   `GET …/evidence/{evidenceId}/artifacts`; request bodies and query strings are validated against the
+ *   DTOs in `drata-request-schemas.ts` (unknown and missing properties are 400s);
+ * - lists page with `cursor`/`size` and answer `{data, pagination: {cursor}}`; an expanded
+ *   subcollection (`expand[]=artifacts|controls|owners`) is `{data: [≤10], totalCount}`, so evidence
+ *   with more than 10 artifacts is only fully visible through the artifacts endpoint;
+ * - create and update answer `EvidenceMutationResponsePublicV2Dto` (artifacts as an array, each with
+ *   `type`, plus `artifactsRequested`/`artifactsCreated`); `replaceArtifacts` adds a version and
+ *   keeps the artifact id;
+ * - errors are `ExceptionResponsePublicV2Dto` `{name, statusCode, message, code}` (400, 404) or
+ *   `ExceptionResponseDto` `{statusCode, message, code}` (401). The numeric `code` values are not
+ *   published; the fake uses 10000 + status.
+ */
 import { randomBytes } from "node:crypto";
 import {
   createFakeServer,
@@ -6,33 +28,26 @@ import {
   type FakeServer,
   readFormData,
 } from "@iddio-compliance/connector-sdk/testing";
-
-/** One version of an artifact. */
-export interface FakeArtifactVersion {
-  version: number;
-  fileKey: string | null;
-  filedAt: string;
-  originalFilename: string | null;
-}
-
-/** An artifact of an evidence item; `replaceArtifacts` adds versions and keeps its id. */
-export interface FakeArtifact {
-  id: number;
-  type: string;
-  artifactName: string;
-  versions: FakeArtifactVersion[];
-}
-
-/** An evidence item of the fake's evidence library. */
-export interface FakeEvidence {
-  id: number;
-  name: string;
-  description: string | null;
-  renewalScheduleType: string | null;
-  renewalDate: string | null;
-  controlIds: number[];
-  artifacts: FakeArtifact[];
-}
+import type { z } from "zod";
+import { type LosesAnswers, losingAnswers } from "../../../test-support/lost-answers.ts";
+import {
+  checkQuery,
+  createEvidenceSchema,
+  GET_EVIDENCE_QUERY,
+  LIST_ARTIFACTS_QUERY,
+  LIST_EVIDENCE_QUERY,
+  updateEvidenceSchema,
+  validationMessages,
+} from "./drata-request-schemas.ts";
+import {
+  artifactResponse,
+  error,
+  evidenceResponse,
+  type FakeArtifact,
+  type FakeEvidence,
+  mutationResponse,
+  page,
+} from "./drata-responses.ts";
 
 /** Options of the fake. */
 export interface FakeDrataOptions {
@@ -44,52 +59,30 @@ export interface FakeDrataOptions {
   controlIds?: number[];
   /** Largest file accepted by `evidence-files` (413 above). @default 25 MiB */
   maxFileBytes?: number;
+  /** The fake's clock, for `createdAt`/`updatedAt`. @default Date.now */
+  now?: () => number;
 }
 
 /** A local Drata public API v2 (evidence library). */
-export interface FakeDrata extends FakeServer {
+export interface FakeDrata extends FakeServer, LosesAnswers {
   apiKey: string;
   workspaceId: number;
   evidence(): FakeEvidence[];
+  /** Pre-uploaded files (`evidence-files`) that no artifact uses (yet). */
+  unusedFileKeys(): string[];
   /** The next create or update stores `count` fewer artifacts than requested (Drata's partial failure). */
   dropArtifacts(count: number): void;
+  /** Adds evidence as a Drata user would, with URL artifacts named `artifactNames`. */
+  seed(name: string, artifactNames: string[]): FakeEvidence;
 }
 
 const ALLOWED_EXTENSIONS =
   /\.(pdf|docx|odt|doc|xlsx|ods|pptx|odp|gif|jpe?g|png|json|csv|md|markdown|txt|html|log|zip|msg|mp4)$/i;
-const SCHEDULES = new Set([
-  "ONE_MONTH",
-  "TWO_MONTHS",
-  "THREE_MONTHS",
-  "SIX_MONTHS",
-  "ONE_YEAR",
-  "CUSTOM",
-  "NONE",
-]);
-const ARTIFACT_TYPES = new Set(["S3_FILE", "URL", "TICKET_PROVIDER"]);
+/** The artifact kinds the fake stores; the others need third-party storage it does not model. */
+const MODELLED_TYPES = new Set(["S3_FILE", "URL"]);
 
-const EXCEPTIONS: Record<number, string> = {
-  400: "BadRequestException",
-  401: "UnauthorizedException",
-  404: "NotFoundException",
-  405: "MethodNotAllowedException",
-  413: "PayloadTooLargeException",
-  415: "UnsupportedMediaTypeException",
-};
-
-const ERROR = Symbol("error response");
-
-/** Drata's documented v2 error body (`ExceptionResponsePublicV2Dto`). */
-function error(statusCode: number, message: string): FakeResponse {
-  const name = EXCEPTIONS[statusCode] ?? "HttpException";
-  return {
-    status: statusCode,
-    json: { name, statusCode, message, code: 10_000 + statusCode, debugInfo: { name, message, stack: null } },
-    [ERROR]: true,
-  } as FakeResponse;
-}
-
-type Json = Record<string, unknown>;
+const isResponse = (value: unknown): value is FakeResponse =>
+  typeof value === "object" && value !== null && "status" in value && typeof value.status === "number";
 
 /** Starts the fake on 127.0.0.1 with a random port. */
 export async function startFakeDrata(options: FakeDrataOptions = {}): Promise<FakeDrata> {
@@ -97,248 +90,329 @@ export async function startFakeDrata(options: FakeDrataOptions = {}): Promise<Fa
   const workspaceId = options.workspaceId ?? 1;
   const controls = new Set(options.controlIds ?? Array.from({ length: 100 }, (_, i) => i + 1));
   const maxFileBytes = options.maxFileBytes ?? 25 * 1024 * 1024;
+  const now = () => new Date((options.now ?? Date.now)()).toISOString();
   const files = new Map<string, { originalFilename: string; mimeType: string; fileSize: number }>();
   const evidence: FakeEvidence[] = [];
   let nextId = 1;
   let drop = 0;
 
-  const present = (item: FakeEvidence, withArtifacts: boolean) => ({
-    id: item.id,
-    name: item.name,
-    description: item.description,
-    renewalScheduleType: item.renewalScheduleType,
-    renewalDate: item.renewalDate,
-    controls: item.controlIds.map((controlId) => ({ id: controlId })),
-    linkedWorkspaces: [{ id: workspaceId }],
-    ...(withArtifacts
-      ? {
-          artifacts: item.artifacts.map((artifact) => {
-            const current = artifact.versions.at(-1);
-            return {
-              id: artifact.id,
-              type: artifact.type,
-              artifactName: artifact.artifactName,
-              version: current?.version,
-              filedAt: current?.filedAt,
-              fileName: current?.originalFilename,
-            };
-          }),
-        }
-      : {}),
-  });
-
-  /** Validates artifact inputs; returns an error response or the versions to store. */
-  function checkArtifacts(
-    list: unknown,
-    field: string,
-    replacing: boolean,
-    item?: FakeEvidence,
-  ): FakeResponse | Array<{ input: Json; existing?: FakeArtifact }> {
-    if (!Array.isArray(list)) return error(400, `${field} must be an array`);
-    const out: Array<{ input: Json; existing?: FakeArtifact }> = [];
-    for (const [i, raw] of list.entries()) {
-      const input = raw as Json;
-      if (!input || typeof input !== "object") return error(400, `${field}.${i} must be an object`);
-      if (typeof input.type !== "string" || !ARTIFACT_TYPES.has(input.type))
-        return error(400, `${field}.${i}.type must be one of S3_FILE, URL, TICKET_PROVIDER`);
-      if (typeof input.filedAt !== "string" || Number.isNaN(Date.parse(input.filedAt)))
-        return error(400, `${field}.${i}.filedAt must be a date`);
-      if (input.type === "S3_FILE" && (typeof input.fileKey !== "string" || !files.has(input.fileKey)))
-        return error(400, `${field}.${i}.fileKey does not name an uploaded file`);
-      if (input.artifactName !== undefined && typeof input.artifactName !== "string")
-        return error(400, `${field}.${i}.artifactName must be a string`);
-      let existing: FakeArtifact | undefined;
-      if (replacing) {
-        existing = item?.artifacts.find((artifact) => artifact.id === input.existingArtifactId);
-        if (!existing)
-          return error(
-            404,
-            `${field}.${i}.existingArtifactId ${String(input.existingArtifactId)} is not an artifact of this evidence`,
-          );
-      }
-      out.push({ input, ...(existing ? { existing } : {}) });
-    }
-    return out;
+  function checkControls(value: number[] | null | undefined): FakeResponse | number[] {
+    const missing = (value ?? []).find((id) => !controls.has(id));
+    return missing === undefined ? (value ?? []) : error(404, `Control ${missing} not found`);
   }
 
-  function checkControls(value: unknown): FakeResponse | number[] {
-    if (value === undefined) return [];
-    if (!Array.isArray(value) || value.some((v) => !Number.isInteger(v)))
-      return error(400, "controlIds must be an array of integers");
-    const missing = value.find((v) => !controls.has(v as number));
-    if (missing !== undefined) return error(404, `Control ${missing} not found`);
-    return value as number[];
+  interface PendingArtifact {
+    kind: string;
+    artifactName: string | null | undefined;
+    fileKey: string | null | undefined;
+    url: string | null | undefined;
+    filedAt: string | null;
+    existing?: FakeArtifact;
+  }
+
+  /** Checks what the DTOs cannot: the source each kind needs, and that a file key was pre-uploaded. */
+  function checkSources(list: PendingArtifact[], field: string): FakeResponse | undefined {
+    for (const [i, artifact] of list.entries()) {
+      if (!MODELLED_TYPES.has(artifact.kind))
+        return error(
+          400,
+          `${field}.${i}: artifact type ${artifact.kind} is not modelled by this test server`,
+        );
+      if (artifact.kind === "URL" && !artifact.url)
+        return error(400, `${field}.${i}.url is required when the artifact type is URL`);
+      if (artifact.kind === "S3_FILE" && (!artifact.fileKey || !files.has(artifact.fileKey)))
+        return error(
+          400,
+          `${field}.${i}.fileKey must name a file uploaded to evidence-files by this account`,
+        );
+    }
+    return undefined;
   }
 
   /** Stores artifacts, dropping the last `drop` of them as Drata does when an artifact upload fails. */
-  function store(
-    item: FakeEvidence,
-    pending: Array<{ input: Json; existing?: FakeArtifact }>,
-  ): { requested: number; created: number } {
+  function store(item: FakeEvidence, pending: PendingArtifact[]): { requested: number; created: number } {
     const keep = Math.max(0, pending.length - drop);
     drop = 0;
-    for (const { input, existing } of pending.slice(0, keep)) {
-      const fileKey = typeof input.fileKey === "string" ? input.fileKey : null;
+    const at = now();
+    for (const artifact of pending.slice(0, keep)) {
+      // Drata does not document a file key as single-use: a key sent twice makes two artifacts.
+      const file = artifact.fileKey ? files.get(artifact.fileKey) : undefined;
       const version = {
-        fileKey,
-        filedAt: String(input.filedAt),
-        originalFilename: fileKey ? (files.get(fileKey)?.originalFilename ?? null) : null,
+        fileKey: artifact.fileKey ?? null,
+        url: artifact.url ?? null,
+        filedAt: new Date(artifact.filedAt ?? at).toISOString(),
+        originalFilename: file?.originalFilename ?? null,
+        mimeType: file?.mimeType ?? null,
+        createdAt: at,
       };
-      if (fileKey) files.delete(fileKey);
-      if (existing) existing.versions.push({ version: existing.versions.length + 1, ...version });
-      else
+      if (artifact.existing) {
+        artifact.existing.versions.push({ version: artifact.existing.versions.length + 1, ...version });
+        if (artifact.artifactName) artifact.existing.artifactName = artifact.artifactName;
+      } else {
         item.artifacts.push({
           id: nextId++,
-          type: String(input.type),
-          artifactName: String(input.artifactName ?? version.originalFilename ?? "artifact"),
+          type: artifact.kind,
+          artifactName: artifact.artifactName ?? version.originalFilename ?? artifact.url ?? "artifact",
+          archivedAt: null,
+          createdAt: at,
           versions: [{ version: 1, ...version }],
         });
+      }
     }
+    item.updatedAt = at;
     return { requested: pending.length, created: keep };
   }
 
-  function jsonBody(request: FakeRequest): Json | FakeResponse {
+  function jsonBody<T>(request: FakeRequest, schema: z.ZodType<T>): T | FakeResponse {
     if (!/^application\/json\b/i.test(request.headers["content-type"] ?? ""))
-      return error(415, "Content-Type must be application/json");
+      return error(400, "Content-Type must be application/json");
+    let raw: unknown;
     try {
-      const body = JSON.parse(request.body.toString("utf8"));
-      return body && typeof body === "object" && !Array.isArray(body)
-        ? body
-        : error(400, "body must be an object");
+      raw = JSON.parse(request.body.toString("utf8"));
     } catch {
-      return error(400, "malformed JSON body");
+      return error(400, "Unexpected token in JSON body");
     }
+    const parsed = schema.safeParse(raw);
+    return parsed.success ? parsed.data : error(400, validationMessages(parsed.error).join("; "));
   }
-  const isResponse = (value: unknown): value is FakeResponse =>
-    typeof value === "object" && value !== null && ERROR in value;
 
-  async function handle(request: FakeRequest): Promise<FakeResponse> {
-    const { method, url } = request;
-    if (request.headers.authorization !== `Bearer ${apiKey}`) return error(401, "Invalid API key");
-    const match = /^\/public\/v2\/workspaces\/([^/]+)\/(evidence-files|evidence)(?:\/([^/]+))?$/.exec(
-      url.pathname,
-    );
-    if (!match) return error(404, `Cannot ${method} ${url.pathname}`);
-    if (Number(match[1]) !== workspaceId) return error(404, `Workspace ${match[1]} not found`);
-    const [, , collection, evidenceId] = match;
-
-    if (collection === "evidence-files") {
-      if (method !== "POST" || evidenceId) return error(405, "method not allowed");
-      if (!/^multipart\/form-data\b/i.test(request.headers["content-type"] ?? ""))
-        return error(400, "Expected multipart/form-data");
-      let form: FormData;
+  async function uploadFile(request: FakeRequest): Promise<FakeResponse> {
+    let form: FormData;
+    try {
+      form = await readFormData(request);
+    } catch {
+      return error(400, "Expected a multipart/form-data body");
+    }
+    const unknown = [...new Set(form.keys())].filter((key) => key !== "file" && key !== "base64File");
+    if (unknown.length)
+      return error(400, unknown.map((key) => `property ${key} should not exist`).join("; "));
+    const part = form.get("file");
+    const base64 = form.get("base64File");
+    if ((part === null) === (base64 === null)) return error(400, "Provide exactly one of file or base64File");
+    let file: { name: string; type: string; size: number };
+    if (part !== null) {
+      if (!(part instanceof File)) return error(400, "file must be a binary part");
+      file = part;
+    } else {
+      let decoded: { base64String?: unknown; filename?: unknown };
       try {
-        form = await readFormData(request);
+        decoded = JSON.parse(String(base64));
       } catch {
-        return error(400, "malformed multipart body");
+        return error(400, "base64File must be {base64String, filename}");
       }
-      const file = form.get("file");
-      const base64File = form.get("base64File");
-      if ((file === null) === (base64File === null))
-        return error(400, "Send exactly one of file or base64File");
-      if (!(file instanceof File)) return error(400, "file must be a binary part");
-      if (!ALLOWED_EXTENSIONS.test(file.name)) return error(400, `File type of ${file.name} is not allowed`);
-      if (file.size > maxFileBytes) return error(413, "The file was too large to upload");
-      const fileKey = `evidence-files/${randomBytes(12).toString("hex")}/${file.name}`;
-      files.set(fileKey, { originalFilename: file.name, mimeType: file.type, fileSize: file.size });
-      return {
-        status: 201,
-        json: { fileKey, originalFilename: file.name, mimeType: file.type, fileSize: file.size },
+      const match = /^data:([^;,]+);base64,(.*)$/s.exec(String(decoded.base64String ?? ""));
+      if (!match || typeof decoded.filename !== "string")
+        return error(400, "base64File must be {base64String: a base64 data URL, filename}");
+      file = {
+        name: decoded.filename,
+        type: match[1] ?? "",
+        size: Buffer.from(match[2] ?? "", "base64").length,
       };
     }
-
-    if (!evidenceId && method === "GET") {
-      const size = Number(url.searchParams.get("size") ?? "50");
-      if (!Number.isInteger(size) || size < 1 || size > 500)
-        return error(400, "size must be between 1 and 500");
-      const prefix = url.searchParams.get("name") ?? "";
-      const start = Number(url.searchParams.get("cursor") ?? "0");
-      const matching = evidence.filter((item) => item.name.startsWith(prefix));
-      const withArtifacts = url.searchParams.getAll("expand[]").includes("artifacts");
-      const next = start + size < matching.length ? String(start + size) : null;
-      return {
-        status: 200,
-        json: {
-          data: matching.slice(start, start + size).map((item) => present(item, withArtifacts)),
-          pagination: { cursor: next },
-        },
-      };
-    }
-
-    if (!evidenceId && method === "POST") {
-      const body = jsonBody(request);
-      if (isResponse(body)) return body;
-      if (typeof body.name !== "string" || body.name.length === 0 || body.name.length > 191)
-        return error(400, "name is required (at most 191 characters)");
-      if (
-        body.description !== undefined &&
-        (typeof body.description !== "string" || body.description.length > 30_000)
-      )
-        return error(400, "description must be a string of at most 30000 characters");
-      if (body.renewalScheduleType !== undefined && !SCHEDULES.has(String(body.renewalScheduleType)))
-        return error(400, "renewalScheduleType is invalid");
-      if (body.renewalDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(String(body.renewalDate)))
-        return error(400, "renewalDate must be YYYY-MM-DD");
-      if (!Array.isArray(body.artifacts) || body.artifacts.length === 0)
-        return error(400, "artifacts is required");
-      const pending = checkArtifacts(body.artifacts, "artifacts", false);
-      if (isResponse(pending)) return pending;
-      const controlIds = checkControls(body.controlIds);
-      if (isResponse(controlIds)) return controlIds;
-      const item: FakeEvidence = {
-        id: nextId++,
-        name: body.name,
-        description: typeof body.description === "string" ? body.description : null,
-        renewalScheduleType: typeof body.renewalScheduleType === "string" ? body.renewalScheduleType : null,
-        renewalDate: typeof body.renewalDate === "string" ? body.renewalDate : null,
-        controlIds,
-        artifacts: [],
-      };
-      evidence.push(item);
-      const { requested, created } = store(item, pending);
-      return {
-        status: 201,
-        json: { ...present(item, true), artifactsRequested: requested, artifactsCreated: created },
-      };
-    }
-
-    const item = evidence.find((candidate) => String(candidate.id) === evidenceId);
-    if (!item) return error(404, `Evidence ${evidenceId} not found`);
-    if (method === "GET") return { status: 200, json: present(item, true) };
-    if (method !== "PUT") return error(405, "method not allowed");
-    const body = jsonBody(request);
-    if (isResponse(body)) return body;
-    const replaced =
-      body.replaceArtifacts === undefined
-        ? []
-        : checkArtifacts(body.replaceArtifacts, "replaceArtifacts", true, item);
-    if (isResponse(replaced)) return replaced;
-    const added =
-      body.newArtifacts === undefined ? [] : checkArtifacts(body.newArtifacts, "newArtifacts", false);
-    if (isResponse(added)) return added;
-    const controlIds = checkControls(body.controlIds);
-    if (isResponse(controlIds)) return controlIds;
-    if (typeof body.description === "string") item.description = body.description;
-    if (typeof body.name === "string") item.name = body.name;
-    // controlIds only ever add links.
-    item.controlIds = [...new Set([...item.controlIds, ...controlIds])];
-    const { requested, created } = store(item, [...replaced, ...added]);
+    if (!ALLOWED_EXTENSIONS.test(file.name)) return error(400, `File type of ${file.name} is not allowed`);
+    if (file.size > maxFileBytes) return error(413, "The file was too large to upload");
+    const fileKey = `${workspaceId}/evidence-library/${randomBytes(16).toString("hex")}/${file.name}`;
+    files.set(fileKey, { originalFilename: file.name, mimeType: file.type, fileSize: file.size });
     return {
-      status: 200,
-      json: { ...present(item, true), artifactsRequested: requested, artifactsCreated: created },
+      status: 201,
+      json: { fileKey, originalFilename: file.name, mimeType: file.type, fileSize: file.size },
     };
   }
 
+  function listEvidence(url: URL): FakeResponse {
+    const prefix = url.searchParams.get("name") ?? "";
+    const listed = page(
+      evidence.filter((item) => item.name.startsWith(prefix)),
+      url.searchParams,
+    );
+    if (isResponse(listed)) return listed;
+    const expand = url.searchParams.getAll("expand[]");
+    return {
+      status: 200,
+      json: { ...listed, data: listed.data.map((item) => evidenceResponse(item, expand)) },
+    };
+  }
+
+  function createEvidence(request: FakeRequest): FakeResponse {
+    const body = jsonBody(request, createEvidenceSchema);
+    if (isResponse(body)) return body;
+    const pending: PendingArtifact[] = body.artifacts.map((artifact) => ({
+      kind: artifact.type,
+      ...artifact,
+    }));
+    const invalid = checkSources(pending, "artifacts");
+    if (invalid) return invalid;
+    const controlIds = checkControls(body.controlIds);
+    if (isResponse(controlIds)) return controlIds;
+    const at = now();
+    const item: FakeEvidence = {
+      id: nextId++,
+      name: body.name,
+      description: body.description ?? null,
+      implementationGuidance: body.implementationGuidance ?? null,
+      renewalScheduleType: body.renewalScheduleType ?? "NONE",
+      renewalDate: body.renewalDate ?? null,
+      controlIds,
+      createdAt: at,
+      updatedAt: at,
+      artifacts: [],
+    };
+    evidence.push(item);
+    const { requested, created } = store(item, pending);
+    return { status: 201, json: mutationResponse(item, workspaceId, requested, created) };
+  }
+
+  function updateEvidence(request: FakeRequest, item: FakeEvidence): FakeResponse {
+    const body = jsonBody(request, updateEvidenceSchema);
+    if (isResponse(body)) return body;
+    const replaced: PendingArtifact[] = [];
+    for (const [i, artifact] of (body.replaceArtifacts ?? []).entries()) {
+      const existing = item.artifacts.find((candidate) => candidate.id === artifact.existingArtifactId);
+      if (!existing)
+        return error(
+          404,
+          `replaceArtifacts.${i}.existingArtifactId ${artifact.existingArtifactId} is not an artifact of evidence ${item.id}`,
+        );
+      replaced.push({ kind: artifact.artifactType, ...artifact, existing });
+    }
+    const added: PendingArtifact[] = (body.newArtifacts ?? []).map((artifact) => ({
+      kind: artifact.artifactType,
+      ...artifact,
+    }));
+    const invalid = checkSources(replaced, "replaceArtifacts") ?? checkSources(added, "newArtifacts");
+    if (invalid) return invalid;
+    const controlIds = checkControls(body.controlIds);
+    if (isResponse(controlIds)) return controlIds;
+    for (const id of [...(body.pastArtifacts ?? []), ...(body.currentArtifacts ?? [])])
+      if (!item.artifacts.some((artifact) => artifact.id === id))
+        return error(404, `Artifact ${id} is not an artifact of evidence ${item.id}`);
+    if (body.name !== undefined) item.name = body.name;
+    if (body.description !== undefined) item.description = body.description;
+    if (body.implementationGuidance !== undefined) item.implementationGuidance = body.implementationGuidance;
+    if (body.renewalScheduleType !== undefined) item.renewalScheduleType = body.renewalScheduleType;
+    if (body.renewalDate !== undefined) item.renewalDate = body.renewalDate;
+    item.controlIds = [...new Set([...item.controlIds, ...controlIds])];
+    for (const artifact of item.artifacts) {
+      if (body.pastArtifacts?.includes(artifact.id)) artifact.archivedAt = now();
+      if (body.currentArtifacts?.includes(artifact.id)) artifact.archivedAt = null;
+    }
+    const { requested, created } = store(item, [...replaced, ...added]);
+    return { status: 200, json: mutationResponse(item, workspaceId, requested, created) };
+  }
+
+  function listArtifacts(url: URL, item: FakeEvidence): FakeResponse {
+    const prefix = url.searchParams.get("name") ?? "";
+    const archived = url.searchParams.get("isArchived");
+    const types = url.searchParams.getAll("artifactTypes[]");
+    const listed = page(
+      item.artifacts.filter(
+        (artifact) =>
+          (artifact.artifactName ?? "").startsWith(prefix) &&
+          (archived === null || (artifact.archivedAt !== null) === (archived === "true")) &&
+          (types.length === 0 || types.includes(artifact.type)),
+      ),
+      url.searchParams,
+    );
+    if (isResponse(listed)) return listed;
+    return { status: 200, json: { ...listed, data: listed.data.map(artifactResponse) } };
+  }
+
+  async function route(request: FakeRequest): Promise<FakeResponse> {
+    const { method, url } = request;
+    const match =
+      /^\/public\/v2\/workspaces\/([^/]+)\/(evidence-files|evidence)(?:\/([^/]+)(?:\/(artifacts))?)?$/.exec(
+        url.pathname,
+      );
+    if (!match) return error(404, `Cannot ${method} ${url.pathname}`);
+    const [, workspace, collection, evidenceId, sub] = match;
+    // NestJS order: the route, then the auth guard, then the path parameter pipes.
+    if (request.headers.authorization !== `Bearer ${apiKey}`)
+      return { status: 401, json: { statusCode: 401, message: "Invalid Authorization", code: 10_401 } };
+    if (!/^\d+$/.test(workspace ?? "") || (evidenceId !== undefined && !/^\d+$/.test(evidenceId)))
+      return error(400, "Validation failed (numeric string is expected)");
+    if (Number(workspace) !== workspaceId) return error(404, `Workspace ${workspace} not found`);
+    const endpoint = `${method} ${collection}${evidenceId ? "/{id}" : ""}${sub ? `/${sub}` : ""}`;
+    const query = (spec: Parameters<typeof checkQuery>[1]) => {
+      const problems = checkQuery(url.searchParams, spec);
+      return problems.length ? error(400, problems.join("; ")) : undefined;
+    };
+    const noQuery = () => (url.search ? error(400, "this endpoint takes no query parameters") : undefined);
+
+    if (endpoint === "POST evidence-files") return noQuery() ?? uploadFile(request);
+    if (endpoint === "GET evidence") return query(LIST_EVIDENCE_QUERY) ?? listEvidence(url);
+    if (endpoint === "POST evidence") return noQuery() ?? createEvidence(request);
+    const item = evidence.find((candidate) => String(candidate.id) === evidenceId);
+    if (evidenceId !== undefined && !item) return error(404, `Evidence ${evidenceId} not found`);
+    if (!item) return error(404, `Cannot ${method} ${url.pathname}`);
+    if (endpoint === "GET evidence/{id}")
+      return (
+        query(GET_EVIDENCE_QUERY) ?? {
+          status: 200,
+          json: evidenceResponse(item, url.searchParams.getAll("expand[]")),
+        }
+      );
+    if (endpoint === "PUT evidence/{id}") return noQuery() ?? updateEvidence(request, item);
+    if (endpoint === "DELETE evidence/{id}") {
+      evidence.splice(evidence.indexOf(item), 1);
+      return { status: 204 };
+    }
+    if (endpoint === "GET evidence/{id}/artifacts")
+      return query(LIST_ARTIFACTS_QUERY) ?? listArtifacts(url, item);
+    return error(404, `Cannot ${method} ${url.pathname}`);
+  }
+
+  const { handle, ...losing } = losingAnswers(route, error);
+
   const server = await createFakeServer({
     handle,
-    storedFiles: () => evidence.flatMap((item) => item.artifacts.map((artifact) => artifact.artifactName)),
+    // One entry per stored artifact version: a duplicate upload or a duplicate version shows twice.
+    storedFiles: () =>
+      evidence.flatMap((item) =>
+        item.artifacts.flatMap((artifact) => artifact.versions.map(() => artifact.artifactName)),
+      ),
   });
   return Object.assign(server, {
     apiKey,
     workspaceId,
     evidence: () => evidence,
+    unusedFileKeys: () => {
+      const used = new Set(
+        evidence.flatMap((item) =>
+          item.artifacts.flatMap((artifact) => artifact.versions.map((v) => v.fileKey)),
+        ),
+      );
+      return [...files.keys()].filter((key) => !used.has(key));
+    },
     dropArtifacts: (count: number) => {
       drop = count;
+    },
+    ...losing,
+    seed: (name: string, artifactNames: string[]) => {
+      const at = now();
+      const item: FakeEvidence = {
+        id: nextId++,
+        name,
+        description: null,
+        implementationGuidance: null,
+        renewalScheduleType: "NONE",
+        renewalDate: null,
+        controlIds: [],
+        createdAt: at,
+        updatedAt: at,
+        artifacts: [],
+      };
+      evidence.push(item);
+      store(
+        item,
+        artifactNames.map((artifactName) => ({
+          kind: "URL",
+          artifactName,
+          fileKey: null,
+          url: `https://wiki.example/${encodeURIComponent(artifactName)}`,
+          filedAt: at,
+        })),
+      );
+      return item;
     },
   });
 }
