@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportArgs, REPO_ROOT, runCli } from "../test-support/run-cli.ts";
 
@@ -137,6 +138,18 @@ describe("iddio-compliance verify-series", () => {
     const gap = await runCli(["verify-series", months[0] as string, months[2] as string, "--key", pub()]);
     expect(gap.code).toBe(1);
     expect(gap.stdout).toContain("gap: no package covers 2026-02-01..2026-02-28");
+  });
+
+  it("takes a folder that holds packages, as a path or a file:// URL, and refuses other storage URLs", async () => {
+    for (const where of [root, pathToFileURL(root).href]) {
+      const r = await runCli(["verify-series", where, "--key", pub()]);
+      // The folder also holds this file's other packages (feb-again duplicates February).
+      expect(r.stdout).toContain("duplicate:");
+      expect(r.stdout).toContain("2026-02-01..2026-02-28");
+    }
+    const s3 = await runCli(["verify-series", "s3://bucket/evidence/"]);
+    expect(s3.code).toBe(2);
+    expect(s3.stderr).toContain("copy them out of that storage first");
   });
 
   it("warns that signatures were not checked without --key", async () => {

@@ -1,4 +1,6 @@
-import { resolve } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readPublicKey, verifySeries } from "@iddio-compliance/core";
 import type { Command } from "../cli-io.ts";
 import { parseFlags } from "../parse-flags.ts";
@@ -11,7 +13,9 @@ Checks evidence packages as one series (a year of monthly packages, say), with t
 alone: each package intact (as verify-package) and signed by the key; the periods contiguous,
 with no gap, overlap or duplicate; each package's 'previous' link naming the package before it
 by period and by the SHA-256 of its summary.json; and each package's events continuing the
-audit log's chain exactly where its predecessor's end. Folders may be given in any order.
+audit log's chain exactly where its predecessor's end. Folders may be given in any order; a
+folder (or file:// URL) that holds packages rather than being one, such as the plugin's
+file storage, stands for all of them. Packages in S3: copy them out first (aws s3 sync).
 
 Options:
   --key PUB.pem      the exporter's public key: every package must be signed by it (without
@@ -36,7 +40,7 @@ export const verifySeriesCommand: Command = async (argv, io) => {
   if (positionals.length === 0) throw new UsageError("verify-series takes one or more package folders");
   const publicKey = values.key ? readPublicKey(resolve(io.cwd, values.key), "--key") : undefined;
   const verdict = await verifySeries(
-    positionals.map((p) => resolve(io.cwd, p)),
+    positionals.flatMap((p) => packageFolders(p, io.cwd)),
     publicKey ? { publicKey } : {},
   );
   if (values.json) {
@@ -61,3 +65,20 @@ export const verifySeriesCommand: Command = async (argv, io) => {
   io.stdout.write(sanitizeTerminal(`${lines.join("\n")}\n`));
   return verdict.ok ? 0 : 1;
 };
+
+/** A package folder, or each package folder inside a folder (or `file://` URL) that holds packages. */
+function packageFolders(arg: string, cwd: string): string[] {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg) && !arg.startsWith("file://"))
+    throw new UsageError(
+      `${arg}: verify-series reads packages from folders; copy them out of that storage first`,
+    );
+  const dir = arg.startsWith("file://") ? fileURLToPath(arg) : resolve(cwd, arg);
+  if (existsSync(join(dir, "summary.json")) || !existsSync(dir)) return [dir];
+  const inside = readdirSync(dir, { withFileTypes: true })
+    .filter(
+      (e) => e.isDirectory() && !e.name.startsWith(".") && existsSync(join(dir, e.name, "summary.json")),
+    )
+    .map((e) => join(dir, e.name))
+    .sort();
+  return inside.length > 0 ? inside : [dir];
+}

@@ -14,7 +14,10 @@ export function nextDay(date: string): string {
  * `summary.json` bytes, and where its period ends in the chain (the hash of its last event and the
  * number of events through it). An empty period passes its own predecessor's position on.
  */
-export function previousLinkOf(file: SummaryFile, subject = "--previous"): PreviousPackage {
+export function previousLinkOf(
+  file: Pick<SummaryFile, "path" | "sha256" | "summary">,
+  subject = "--previous",
+): PreviousPackage {
   const { summary } = file;
   const fail = (why: string) =>
     new ComplianceError("INVALID_OPTION", `${subject}: ${file.path}: ${why}`, { subject });

@@ -41,6 +41,14 @@ export function readSummaryFile(dir: string): SummaryFile {
       { subject: path, cause },
     );
   }
+  return { dir, ...parseSummary(bytes, path) };
+}
+
+/**
+ * Parses the bytes of a `summary.json` (read from a folder or from object storage); `path` names it
+ * in errors. Throws `PACKAGE_INVALID` when they are not JSON or not a summary.
+ */
+export function parseSummary(bytes: Buffer, path: string): Omit<SummaryFile, "dir"> {
   const raw = parseJson(bytes, path);
   const parsed = summarySchema.safeParse(raw);
   if (!parsed.success) {
@@ -52,7 +60,6 @@ export function readSummaryFile(dir: string): SummaryFile {
     );
   }
   return {
-    dir,
     path,
     bytes,
     sha256: createHash("sha256").update(bytes).digest("hex"),
