@@ -22,11 +22,11 @@ export type { DrawSampleOptions, DrawSampleResult } from "./package/draw-sample.
 export { drawSample } from "./package/draw-sample.ts";
 export { previousLinkOf } from "./package/previous-link.ts";
 export type { PackageSummary, SummaryFile } from "./package/read-package.ts";
-export { parseSummary, readSummaryFile, SIGNATURE_FILE } from "./package/read-package.ts";
+export { readSummaryFile } from "./package/read-package.ts";
 export type { PopulationName } from "./package/sample-populations.ts";
 export { isPopulation, POPULATIONS } from "./package/sample-populations.ts";
 export type { WrittenKeys } from "./package/signing.ts";
-export { KEY_FILES, keyIdOf, readPrivateKey, readPublicKey, writeSigningKeys } from "./package/signing.ts";
+export { readPrivateKey, readPublicKey, writeSigningKeys } from "./package/signing.ts";
 export type {
   PackageProblem,
   PackageVerdict,

@@ -43,7 +43,7 @@ export interface DrawSampleResult {
 }
 
 /** The `.csv` written beside a sample file. */
-export function sampleCsvPath(file: string): string {
+function sampleCsvPath(file: string): string {
   return file.endsWith(".json") ? `${file.slice(0, -5)}.csv` : `${file}.csv`;
 }
 
