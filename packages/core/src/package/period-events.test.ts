@@ -7,7 +7,7 @@ import { exportEvidence } from "../export/export-evidence.ts";
 import type { ExportEvidenceOptions } from "../export/export-options.ts";
 import { chainOrder, refLeaf, refRoot } from "../test-support/merkle-reference.ts";
 import { readLogIndependently } from "../test-support/read-log-independently.ts";
-import { command, writeChain } from "../test-support/write-chain.ts";
+import { command, writeChain, writeRawChain } from "../test-support/write-chain.ts";
 
 const SAMPLE = fileURLToPath(new URL("../../../../examples/iddio-home/", import.meta.url));
 type Rec = Record<string, unknown>;
@@ -111,6 +111,22 @@ describe("the period's Merkle tree, built in the export's pass", () => {
     expect(jan?.size).toBe(1);
     expect(feb?.size).toBe(3);
     expect(feb?.first?.index).toBe(1);
+  });
+
+  it("takes lines the byte scan cannot read (no timestamp) where they are in the chain, the last one included", async () => {
+    const home = writeRawChain([
+      '{"timestamp":"2026-01-31T10:00:00Z","agent":"a","decision":"allow"',
+      '{"timestamp":"2026-02-01T10:00:00Z","agent":"a","decision":"allow"',
+      '{"agent":"no-time","decision":"allow"',
+      '{"timestamp":"2026-02-02T10:00:00Z","agent":"a","decision":"allow"',
+      '{"agent":"no-time-either","decision":"deny"',
+      '{"timestamp":"2026-03-01T00:00:00Z","agent":"a","decision":"allow"',
+    ]);
+    const chain = chainOrder(readLogIndependently(home));
+    const merkle = await exportMerkle(home, "2026-02-01", "2026-02-28");
+    expect(merkle).toEqual(expectedMerkle(chain, "2026-02-01", "2026-03-01"));
+    expect(merkle?.size).toBe(4);
+    expect(merkle?.last?.index).toBe(4);
   });
 
   it("counts indexes from genesis when the log starts right after a trusted checkpoint", async () => {

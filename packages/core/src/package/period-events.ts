@@ -23,13 +23,11 @@ export interface SegmentLine {
   bytes: Buffer | null;
 }
 
-/** The segment as found: its size, first and last event, and where the next period starts. */
+/** The segment as found: its size, and its first and last event. */
 export interface SegmentBounds {
   size: number;
   first: { index: number; hash: string; prev_hash: string } | null;
   last: { index: number; hash: string } | null;
-  /** Events of the chain before the segment's end: the index the next period starts at. */
-  eventsThrough: number;
 }
 
 /**
@@ -56,8 +54,6 @@ export class PeriodEvents implements ChainSink {
   #size = 0;
   #first: SegmentBounds["first"] = null;
   #last: SegmentBounds["last"] = null;
-  /** The index of the first event at or after the period's end, once one was read. */
-  #endAt: number | null = null;
 
   constructor(options: {
     period: { startMs: number; endMs: number };
@@ -82,7 +78,7 @@ export class PeriodEvents implements ChainSink {
     let lastIndex = 0;
     for (let i = 0; i < scan.count; i++) {
       if (scan.status[i] === 3) {
-        this.#unscanned(bytes, scan.lineStart[i] as number, file, firstLine + i);
+        if (this.#unscanned(bytes, scan.lineStart[i] as number, file, firstLine + i)) lastAt = -1;
         continue;
       }
       const hashAt = scan.hashAt[i] as number;
@@ -114,16 +110,20 @@ export class PeriodEvents implements ChainSink {
     return this.#inner?.block(scanned, file, firstLine);
   }
 
-  /** A line the byte scan could not read: an event exactly when the verifier's own reading says so. */
-  #unscanned(bytes: Buffer, lineStart: number, file: string, line: number): void {
+  /**
+   * A line the byte scan could not read: an event exactly when the verifier's own reading says so.
+   * Returns whether it was one of the segment's.
+   */
+  #unscanned(bytes: Buffer, lineStart: number, file: string, line: number): boolean {
     const stored = lineAt(bytes, lineStart);
     const read = readRecordLine(stored);
-    if ("error" in read) return;
+    if ("error" in read) return false;
     const time = typeof read.record.timestamp === "string" ? Date.parse(read.record.timestamp) : Number.NaN;
-    if (!this.#step(time, () => read.prev)) return;
+    if (!this.#step(time, () => read.prev)) return false;
     this.#onLine?.({ index: this.#index, file, line, bytes: stored });
     this.#consumer.appendEventHash(read.hash);
     this.#counted(read.hash, () => read.prev);
+    return true;
   }
 
   /**
@@ -137,10 +137,7 @@ export class PeriodEvents implements ChainSink {
       if (this.#anchor && prev() === this.#anchor.hash) this.#index = this.#anchor.events;
     }
     if (this.#state === "before" && time >= this.#startMs) this.#state = "in";
-    if (this.#state === "in" && time >= this.#endMs) {
-      this.#state = "after";
-      this.#endAt = this.#index;
-    }
+    if (this.#state === "in" && time >= this.#endMs) this.#state = "after";
     if (this.#state === "in") return true;
     this.#index++;
     return false;
@@ -172,7 +169,6 @@ export class PeriodEvents implements ChainSink {
       size: this.#size,
       first: this.#first,
       last: this.#last,
-      eventsThrough: this.#endAt ?? this.#index,
     };
   }
 }
