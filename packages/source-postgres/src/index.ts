@@ -1,7 +1,7 @@
 export { isPostgresUrl, redactPostgresUrl } from "./connection/redact-url.ts";
 export type { StoredRow } from "./lines/rebuild-line.ts";
 export { rebuildLine } from "./lines/rebuild-line.ts";
-export type { AdvisoryLockKey, AdvisoryLockLease } from "./lock/advisory-lock.ts";
+export type { AdvisoryLockKey, AdvisoryLockLease, AdvisoryLockOptions } from "./lock/advisory-lock.ts";
 export { advisoryLockKey, tryAdvisoryLock } from "./lock/advisory-lock.ts";
 export type {
   AuditEventsMapping,

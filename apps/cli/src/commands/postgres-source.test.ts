@@ -69,7 +69,7 @@ describePostgres("iddio-compliance export and verify with --source postgres://",
       location: expect.stringContaining(":***@127.0.0.1:"),
       org_id: "acme",
     });
-    expect(summary.integrity.total_events).toBe(acme.lines.length);
+    expect(summary.integrity.chain_events).toBe(acme.lines.length);
     // --home gave the policy, tokens and certificates: no criterion misses them.
     expect(
       summary.criteria.flatMap((c: { missing_inputs: string[] }) => c.missing_inputs).join(),

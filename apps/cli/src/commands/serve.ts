@@ -21,7 +21,9 @@ Options:
   --verbose            log debug lines too
   -h, --help           show this help
 
-Signals: SIGHUP reloads the config; SIGTERM/SIGINT drain (an export in flight completes) and exit.
+Signals: SIGHUP reloads the config; SIGTERM/SIGINT drain and exit: an export or push in flight
+gets compliance.drain_timeout_seconds (default 30) to finish, then is aborted and stays owed or
+pending; a second SIGTERM/SIGINT aborts it at once.
 `;
 
 /** Writes one JSON log line per message on stderr (messages are sanitised for terminals). */

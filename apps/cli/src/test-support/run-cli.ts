@@ -32,9 +32,10 @@ export const GO_FIXTURES = fileURLToPath(
 const DEV_ENTRY = fileURLToPath(new URL("../dev-entry.ts", import.meta.url));
 
 /** Spawns the CLI from source in a child process (from the repo root, where `tsx` resolves: pass absolute paths). */
-export function spawnCli(argv: string[]) {
+export function spawnCli(argv: string[], env: Record<string, string> = {}) {
   return spawn(process.execPath, ["--conditions=dev-source", "--import", "tsx", DEV_ENTRY, ...argv], {
     cwd: REPO_ROOT,
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   });
 }

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { AuditLogIntegrity, EvidenceSummary, ManifestEntry } from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
@@ -16,6 +15,7 @@ import { buildSummary, summaryCsvRows } from "../writers/build-summary.ts";
 import { csvRows } from "../writers/csv-cells.ts";
 import { FileSink } from "../writers/file-sink.ts";
 import { writeJsonDocument } from "../writers/json-writer.ts";
+import { createSpoolDir } from "../writers/spool.ts";
 import { writeCsvPackage } from "../writers/write-csv-package.ts";
 import { writeJsonPackage } from "../writers/write-json-package.ts";
 import { checkInvariants } from "./check-invariants.ts";
@@ -44,7 +44,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
   const now = (options.now ?? (() => new Date()))();
   const output = resolve(options.output);
   const dir = AtomicDir.create(output);
-  const spoolDir = mkdtempSync(join(tmpdir(), "iddio-compliance-spool-"));
+  const spoolDir = createSpoolDir(dir.staging);
   let mapping: MappingSession | MappingThread | null = null;
   try {
     const setup = {

@@ -69,6 +69,8 @@ export class ApprovalLinker {
   readonly #resolvedByLine = new Map<string, Outcome>();
   /** Escalations from the lookback before the period, not resolved before it began. */
   readonly #earlier = new Map<string, EscalationRequest>();
+  /** Escalations from the lookback resolved before the period began: a record for them is a repeat. */
+  readonly #closedEarlier = new Set<string>();
   /** Outcome records of the period whose command line has not been read (yet). */
   readonly #pending = new Map<string, { agent: string; outcome: OutcomeFact }>();
 
@@ -89,7 +91,10 @@ export class ApprovalLinker {
       }
       const pending = this.#pending.get(id);
       this.#pending.delete(id);
-      if (byEnd && byEnd.decidedMs < this.#startMs) return; // decided before the period began
+      if (byEnd && byEnd.decidedMs < this.#startMs) {
+        this.#closedEarlier.add(id); // decided before the period began
+        return;
+      }
       const counted = byEnd ?? pending?.outcome;
       if (counted) {
         this.#events.resolvedFromEarlier(request, counted);
@@ -126,9 +131,10 @@ export class ApprovalLinker {
       return;
     }
     if (time.before) {
-      this.#earlier.delete(requestId); // resolved before the period began
+      if (this.#earlier.delete(requestId)) this.#closedEarlier.add(requestId); // resolved before the period began
       return;
     }
+    if (this.#closedEarlier.has(requestId)) return; // a repeat of an outcome decided before the period
     const open = this.#open.get(requestId);
     if (open) {
       this.#open.delete(requestId);
@@ -163,6 +169,7 @@ export class ApprovalLinker {
     this.#open.clear();
     this.#pending.clear();
     this.#earlier.clear();
+    this.#closedEarlier.clear();
     this.#resolvedByLine.clear();
   }
 

@@ -46,6 +46,9 @@ export class AccessControlsMapper implements Mapper {
   readonly #ctx: MapperContext;
   readonly #policy: PolicyTrail;
   #commandEvents = 0;
+  readonly #createdIdentity = new Map<string, string>();
+  readonly #recordSpiffe = new Map<string, string>();
+  readonly #tokenAgents = new Set<string>();
 
   constructor(ctx: MapperContext, policy: PolicyTrail) {
     this.#ctx = ctx;
@@ -104,12 +107,23 @@ export class AccessControlsMapper implements Mapper {
     }
   }
 
+  /**
+   * Identity as of the period's end, from the records (the home's files describe the day of the
+   * export, docs/data-contract.md §4.3): an agent's `agent.created` identity, its last
+   * certificate's SPIFFE id, and whether it held a token.
+   */
   lifecycle(record: Record<string, unknown>, kind: string, time: RecordTime): void {
-    if (kind === "agent.created" && !time.after) {
-      const name = str(record, "agent");
+    if (time.after) return;
+    const name = str(record, "agent");
+    if (name === undefined) return;
+    if (kind === "agent.created") {
       const identity = str(record, "identity");
-      const agent = name === undefined ? undefined : this.#agents.get(name);
-      if (agent && identity && !agent.identity) agent.identity = identity;
+      if (identity) this.#createdIdentity.set(name, identity);
+    } else if (kind === "cert.issued" || kind === "cert.renewed") {
+      const spiffe = str(record, "spiffe_id");
+      if (spiffe) this.#recordSpiffe.set(name, spiffe);
+    } else if (kind === "token.issued" || kind === "token.rotated") {
+      this.#tokenAgents.add(name);
     }
   }
 
@@ -144,13 +158,25 @@ export class AccessControlsMapper implements Mapper {
 
     const agents = sortStrings(this.#agents.keys()).map((name) => {
       const a = this.#agents.get(name) as AgentAccess;
-      const cert = inputs.agentCerts?.get(name);
+      // Today's files count only for a credential that existed by the period's end.
+      const fileCert = inputs.agentCerts?.get(name);
+      const cert =
+        fileCert && Date.parse(fileCert.not_before) < this.#ctx.period.endMs ? fileCert : undefined;
+      const spiffe = this.#recordSpiffe.get(name) ?? cert?.spiffe_id ?? null;
+      const hadToken =
+        this.#tokenAgents.has(name) ||
+        (inputs.tokens ?? []).some(
+          (t) =>
+            t.agent === name && (t.created_at === null || Date.parse(t.created_at) < this.#ctx.period.endMs),
+        );
       const identity =
-        a.identity ?? (cert ? "mtls" : inputs.tokens?.some((t) => t.agent === name) ? "token" : "unknown");
+        a.identity ??
+        this.#createdIdentity.get(name) ??
+        (spiffe !== null ? "mtls" : hadToken ? "token" : "unknown");
       return {
         name,
         identity_type: identity === "mtls" || identity === "token" ? identity : ("unknown" as const),
-        spiffe_id: cert?.spiffe_id ?? (identity === "mtls" ? `spiffe://iddio.local/agent/${name}` : null),
+        spiffe_id: spiffe ?? (identity === "mtls" ? `spiffe://iddio.local/agent/${name}` : null),
         first_seen: a.firstSeen,
         last_seen: a.lastSeen,
         total_requests: a.total,

@@ -1,4 +1,5 @@
 import type { CertificateInfo } from "../sources/certificates.ts";
+import { utcTimestamp } from "../time/utc-timestamp.ts";
 import { Assessment, type PeriodFacts } from "./assessment.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
 import { int, sortStrings, str } from "./mapper-context.ts";
@@ -168,9 +169,9 @@ export class CredentialLifecycleMapper implements Mapper {
       const agent = this.#agent(t.agent);
       const known = agent.tokens.get(t.fingerprint);
       if (!known) {
-        agent.tokens.set(t.fingerprint, newToken(t.fingerprint, t.created_at, createdMs));
+        agent.tokens.set(t.fingerprint, newToken(t.fingerprint, utc(t.created_at), createdMs));
       } else if (known.issued === null && t.created_at) {
-        known.issued = t.created_at;
+        known.issued = utc(t.created_at);
         known.issuedMs = createdMs;
       }
     }
@@ -251,8 +252,10 @@ export class CredentialLifecycleMapper implements Mapper {
     });
 
     // tls.crt is today's certificate: it stands for the period's end only if it existed by then.
+    // A certificate both tls.crt and a record describe is the record's, as for agents.
     const proxyFile =
       inputs.proxyCert &&
+      inputs.proxyCert.fingerprint !== this.#proxyLatest?.fingerprint &&
       this.#existedByEnd(
         "proxy",
         inputs.proxyCert.fingerprint,
@@ -327,6 +330,13 @@ export class CredentialLifecycleMapper implements Mapper {
   }
 }
 
+/** A timestamp from a record or file field in UTC (as evidence states every time); other text as is. */
+function utc<T extends string | null>(value: T): T {
+  if (value === null) return value;
+  const ms = Date.parse(value);
+  return (Number.isNaN(ms) ? value : utcTimestamp(value, ms)) as T;
+}
+
 /** The certificate issued last (latest `not_before`; on a tie, the one read last). */
 function newest(certs: readonly CertState[]): CertState | undefined {
   let best: CertState | undefined;
@@ -356,8 +366,8 @@ function certFromRecord(record: Record<string, unknown>, order: number): CertSta
     serial: (str(record, "serial") ?? String(int(record, "serial") ?? "")).toLowerCase(),
     fingerprint: (str(record, "fingerprint") ?? "").replaceAll(":", "").toLowerCase(),
     spiffe_id: str(record, "spiffe_id") ?? null,
-    not_before: str(record, "not_before") ?? "",
-    not_after: str(record, "not_after") ?? "",
+    not_before: utc(str(record, "not_before") ?? ""),
+    not_after: utc(str(record, "not_after") ?? ""),
     source: "record",
     revoked: false,
     order,

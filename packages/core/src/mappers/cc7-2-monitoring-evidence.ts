@@ -170,7 +170,7 @@ export class MonitoringEvidenceMapper implements Mapper {
       "attention",
       "silent_periods",
       this.#silent.length,
-      `${this.#silent.length} stretch(es) of ${SILENT_PERIOD_HOURS} hours or more with no audit event`,
+      `${this.#silent.length} stretch(es) longer than ${SILENT_PERIOD_HOURS} hours with no audit event`,
       "/silent_periods",
     );
     return {

@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, writeSync } from "node:fs";
 
 const BUFFER_BYTES = 1 << 20;
 
@@ -95,4 +95,14 @@ export class Spool<T> {
 /** Recognises a spooled list inside an evidence document. */
 export function isSpool(value: unknown): value is Spool<unknown> {
   return value instanceof Spool;
+}
+
+/**
+ * Creates the folder of an export's spools beside its staging folder, named with the staging
+ * folder's prefix (`.<output>.tmp-<pid>-…-spool-…`): a killed export's spools are then swept with
+ * its staging folder by the next export to the same output, instead of staying in the system's
+ * temporary folder for ever.
+ */
+export function createSpoolDir(staging: string): string {
+  return mkdtempSync(`${staging}-spool-`);
 }

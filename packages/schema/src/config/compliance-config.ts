@@ -60,6 +60,12 @@ export const complianceConfigSchema = z.object({
     })
     .optional(),
   connectors: z.array(connectorConfigSchema).default([]),
+  /** The connector outbox: a push still pending `alert_after_hours` after it was queued degrades `/healthz`. */
+  outbox: z
+    .strictObject({ alert_after_hours: z.number().positive().default(24) })
+    .default({ alert_after_hours: 24 }),
+  /** On shutdown (SIGTERM), how long an export or push in flight may finish before it is aborted. */
+  drain_timeout_seconds: z.number().positive().optional(),
   state_dir: z.string().optional(),
   listen: z.string().optional(),
 });

@@ -61,6 +61,7 @@ const LIFECYCLE_FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "export.deleted": ["period_from", "period_to", "location"],
   "push.delivered": ["period_from", "period_to", "connector", "package_sha256"],
   "push.failed": ["period_from", "period_to", "connector", "attempt", "error"],
+  "push.stalled": ["period_from", "period_to", "connector", "attempt", "since", "error"],
 };
 
 /** The assumed Go struct of a lifecycle record of the given kind (docs/data-contract.md §1.2). */

@@ -21,6 +21,28 @@ function issuesOf(compliance: unknown): string[] {
 }
 
 describe("resolveComplianceConfig", () => {
+  it("reads the outbox alert threshold and the drain timeout, with a 24 h default, and names bad values by key", () => {
+    const defaults = resolveComplianceConfig({ compliance: valid }, { env });
+    expect(defaults.outbox.alertAfterMs).toBe(24 * 3_600_000);
+    expect(defaults.drainTimeoutMs).toBeUndefined();
+    const set = resolveComplianceConfig(
+      { compliance: { ...valid, outbox: { alert_after_hours: 1.5 }, drain_timeout_seconds: 10 } },
+      { env },
+    );
+    expect(set.outbox.alertAfterMs).toBe(5_400_000);
+    expect(set.drainTimeoutMs).toBe(10_000);
+    const issues = issuesOf({
+      ...valid,
+      outbox: { alert_after_hours: 0, alert_afer: 2 },
+      drain_timeout_seconds: -1,
+    });
+    expect(issues).toEqual([
+      expect.stringMatching(/^compliance\.outbox\.alert_after_hours: /),
+      expect.stringMatching(/^compliance\.outbox: .*alert_afer/),
+      expect.stringMatching(/^compliance\.drain_timeout_seconds: /),
+    ]);
+  });
+
   it("names the key of an invalid cron expression", () => {
     const issues = issuesOf({ auto_export: { ...valid.auto_export, schedule: "0 0 1 *" } });
     expect(issues).toEqual(['compliance.auto_export.schedule: invalid cron expression "0 0 1 *"']);

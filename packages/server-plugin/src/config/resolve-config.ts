@@ -51,6 +51,10 @@ export interface ResolvedComplianceConfig {
   listen: string | undefined;
   autoExport: ResolvedAutoExport | undefined;
   connectors: ConnectorEntry[];
+  /** `outbox.alert_after_hours` in ms: a push pending this long is reported stalled. */
+  outbox: { alertAfterMs: number };
+  /** `drain_timeout_seconds` in ms, when set. */
+  drainTimeoutMs: number | undefined;
 }
 
 /** Inputs besides the server config. */
@@ -62,6 +66,8 @@ export interface ResolveConfigOptions {
   /** State directory given in code; `compliance.state_dir` wins. */
   stateDir?: string;
 }
+
+const HOUR_MS = 3_600_000;
 
 // Known keys come from the schema itself, so a key added there is accepted here at once.
 const TOP_KEYS = Object.keys(complianceConfigSchema.shape);
@@ -102,6 +108,8 @@ export function resolveComplianceConfig(
     listen: undefined,
     autoExport: undefined,
     connectors: [],
+    outbox: { alertAfterMs: 24 * HOUR_MS },
+    drainTimeoutMs: undefined,
   };
   // Disabled means loaded and inert: a half-written block must not stop the server.
   if (raw === undefined || raw === null || (isRecord(raw) && raw.enabled === false)) return disabled;
@@ -193,6 +201,9 @@ export function resolveComplianceConfig(
     listen: config.listen,
     autoExport,
     connectors,
+    outbox: { alertAfterMs: config.outbox.alert_after_hours * HOUR_MS },
+    drainTimeoutMs:
+      config.drain_timeout_seconds === undefined ? undefined : config.drain_timeout_seconds * 1000,
   };
 }
 

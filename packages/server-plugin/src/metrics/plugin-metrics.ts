@@ -18,6 +18,10 @@ export interface PluginMetricsSnapshot {
   auditLinesTotal: number;
   pendingPushes: number;
   failingPushes: number;
+  /** Pending pushes past the alert threshold. */
+  stalledPushes: number;
+  /** Scheduled periods left to the replica that owns their package. */
+  exportsSkippedTotal: number;
   pushFailuresTotal: number;
   pushesDeliveredTotal: number;
   /** Whether the plugin's own ledger verified when opened. */
@@ -52,6 +56,12 @@ export function renderMetrics(m: PluginMetricsSnapshot): string {
     line("exports_total", "counter", "Packages exported and stored since start.", m.exportsTotal),
     line("export_failures_total", "counter", "Failed export attempts since start.", m.exportFailuresTotal),
     line(
+      "exports_skipped_total",
+      "counter",
+      "Scheduled exports skipped because another replica stored the period's package and delivers it.",
+      m.exportsSkippedTotal,
+    ),
+    line(
       "export_chain_verified",
       "gauge",
       "1 when the last export's hash chain verified.",
@@ -72,6 +82,12 @@ export function renderMetrics(m: PluginMetricsSnapshot): string {
     ),
     line("outbox_pending_pushes", "gauge", "Connector pushes waiting in the outbox.", m.pendingPushes),
     line("outbox_failed_pushes", "gauge", "Pending pushes whose last attempt failed.", m.failingPushes),
+    line(
+      "outbox_stalled_pushes",
+      "gauge",
+      "Pending pushes retried for longer than compliance.outbox.alert_after_hours.",
+      m.stalledPushes,
+    ),
     line("outbox_push_failures_total", "counter", "Failed push attempts since start.", m.pushFailuresTotal),
     line("outbox_pushes_delivered_total", "counter", "Pushes delivered since start.", m.pushesDeliveredTotal),
     line("ledger_verified", "gauge", "1 when the plugin ledger verified when opened.", m.ledgerVerified),

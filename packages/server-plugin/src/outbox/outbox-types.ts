@@ -24,6 +24,10 @@ export interface PendingPush {
   /** The last failure, redacted. */
   last_error: string | null;
   last_error_code: string | null;
+  /** When the last attempt failed. */
+  last_attempt_at?: string | null;
+  /** When the push was reported stalled (still pending longer than the alert threshold), once. */
+  stalled_at?: string | null;
 }
 
 /** A delivered push (`<state_dir>/outbox/delivered/…`), written before the pending file is removed. */
@@ -33,5 +37,7 @@ export interface DeliveredPush {
   connector: string;
   delivered_at: string;
   attempts: number;
+  /** SHA-256 of the delivered package's `summary.json`. */
+  package_sha256?: string;
   receipt: unknown;
 }

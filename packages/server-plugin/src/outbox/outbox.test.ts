@@ -193,4 +193,92 @@ describe("outbox", () => {
     expect(await readdir(join(dir, "state", "outbox", "abandoned"))).toEqual([]);
     await close();
   });
+
+  it("reports a push still pending past compliance.outbox.alert_after_hours once: /healthz degraded with the reason, a gauge and one push.stalled record; delivery clears it", async () => {
+    const clock = new ManualClock("2026-02-02T00:00:00Z");
+    const stallConfig = () => ({
+      ...config(),
+      compliance: { ...config().compliance, outbox: { alert_after_hours: 2 } },
+    });
+    const first = await startPlugin(stallConfig(), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector("grc", { failures: 1_000 })],
+    });
+    clock.advance(3_600_000);
+    await first.plugin.whenIdle();
+    expect(first.plugin.health()).toMatchObject({ status: "ok", stalled_pushes: 0, pending_pushes: 1 });
+    clock.advance(3_600_000);
+    await first.plugin.whenIdle();
+    const health = first.plugin.health() as { status: string; problems: string[] };
+    expect(health).toMatchObject({ status: "degraded", stalled_pushes: 1, pending_pushes: 1 });
+    expect(health.problems).toEqual([
+      expect.stringMatching(
+        /^push of 2026-01-01_2026-01-31 to grc pending since 2026-02-02T00:00:00\.000Z \(\d+ failed attempts; last error: .*answered 503/,
+      ),
+    ]);
+    expect(first.plugin.metrics()).toContain("iddio_compliance_outbox_stalled_pushes 1");
+    expect(first.logger.text()).toContain("outbox: push stalled");
+    // Still retried, still reported once, across a restart.
+    clock.advance(6 * 3_600_000);
+    await first.plugin.whenIdle();
+    await first.close();
+    const stalledRecords = async () => (await ledgerRecords(dir)).filter((r) => r.event === "push.stalled");
+    expect(await stalledRecords()).toMatchObject([
+      { period_from: "2026-01-01", connector: "grc", since: "2026-02-02T00:00:00.000Z" },
+    ]);
+
+    const pushes: string[] = [];
+    const second = await startPlugin(stallConfig(), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector("grc", { pushes })],
+      waitIdle: false,
+    });
+    expect(second.plugin.health()).toMatchObject({ status: "degraded", stalled_pushes: 1 });
+    clock.advance(3_600_000);
+    await second.plugin.whenIdle();
+    expect(pushes).toEqual(["2026-01-01_2026-01-31"]);
+    expect(second.plugin.health()).toMatchObject({ status: "ok", problems: [], stalled_pushes: 0 });
+    expect(second.plugin.metrics()).toContain("iddio_compliance_outbox_stalled_pushes 0");
+    expect(await stalledRecords()).toHaveLength(1);
+    await second.close();
+  });
+
+  it("counts a push in flight as pending, and on close stops waiting for a connector that ignores the abort; the push is delivered after a restart", async () => {
+    const clock = new ManualClock("2026-02-02T00:00:00Z");
+    let entered: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const hung = {
+      name: "grc",
+      push: () => {
+        entered();
+        return new Promise<never>(() => {});
+      },
+    };
+    const first = await startPlugin(config(), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [hung],
+      waitIdle: false,
+    });
+    await inFlight;
+    expect(first.plugin.health()).toMatchObject({ pending_pushes: 1 });
+    expect(first.plugin.metrics()).toContain("iddio_compliance_outbox_pending_pushes 1");
+    await first.close(AbortSignal.timeout(10));
+    expect(first.logger.text()).toContain("a push ignored the shutdown signal");
+    expect(await pending()).toEqual(["2026-01-01_2026-01-31~grc.json"]);
+
+    const pushes: string[] = [];
+    const second = await startPlugin(config(), {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector("grc", { pushes })],
+    });
+    expect(pushes).toEqual(["2026-01-01_2026-01-31"]);
+    expect(await pending()).toEqual([]);
+    await second.close();
+  });
 });

@@ -32,12 +32,14 @@ export interface CompliancePluginOptions {
   connectors?: ConnectorFactory;
   /** Reads a stored package for pushing. @default `loadEvidencePackage` of the connector SDK */
   loadPackage?: PackageLoader;
-  /** Builds the storage for a target. @default file:// and s3:// storage of this package */
-  storage?: (target: StorageTarget, s3: S3StorageConfig) => EvidenceStorage;
+  /** Builds the storage for a target (`workDir`: local copies of packages being pushed). @default file:// and s3:// storage of this package */
+  storage?: (target: StorageTarget, s3: S3StorageConfig, workDir: string) => EvidenceStorage;
   /** Backoff of failed exports and pushes. @default { baseMs: 60_000, maxMs: 3_600_000 } */
   retry?: BackoffOptions;
-  /** How long `server:close` lets an export in flight finish before aborting it. @default 30_000 */
+  /** How long `server:close` lets an export or push in flight finish before aborting it. @default `compliance.drain_timeout_seconds`, else 30_000 */
   drainTimeoutMs?: number;
+  /** How long a replica waits for another replica's run of the same period before looking again later. @default 600_000 */
+  lockWaitMs?: number;
 }
 
 /** The plugin, plus what the sidecar and embedders read from it. */
@@ -98,6 +100,7 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
         redact: (text: string) => redactor.redact(text),
         logger,
         retry: options.retry,
+        lockWaitMs: options.lockWaitMs,
       };
       // A PostgreSQL source runs one runtime per organisation (own state, ledger, storage prefix).
       const rt = resolved.postgres
@@ -107,7 +110,7 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
 
       host.hook("server:ready", () => rt.start());
       host.hook("server:close", async (state) => {
-        const drain = AbortSignal.timeout(options.drainTimeoutMs ?? 30_000);
+        const drain = AbortSignal.timeout(resolved?.drainTimeoutMs ?? options.drainTimeoutMs ?? 30_000);
         const signal = state.signal ? AbortSignal.any([state.signal, drain]) : drain;
         await rt.close(signal);
       });

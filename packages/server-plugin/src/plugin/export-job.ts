@@ -5,12 +5,14 @@ import type { AuditLineSource } from "@iddio-compliance/core";
 import type { ResolvedAutoExport } from "../config/resolve-config.ts";
 import type { Logger } from "../host/logger.ts";
 import type { Ledger } from "../ledger/ledger.ts";
+import type { LedgerFacts } from "../ledger/ledger-facts.ts";
 import type { Checkpoint } from "../scheduler/export-state.ts";
 import { type Period, periodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 import type { Clock } from "../util/clock.ts";
 import { formatTimestamp } from "../util/clock.ts";
 import type { Exporter } from "./exporter.ts";
+import type { ReplicaIdentity } from "./replica-identity.ts";
 
 /** What one export run needs. */
 export interface ExportJobContext {
@@ -18,13 +20,15 @@ export interface ExportJobContext {
   autoExport: ResolvedAutoExport;
   storage: EvidenceStorage;
   ledger: Ledger;
+  /** What the ledger already records (so a repeated step is recorded once). */
+  facts: LedgerFacts;
   exporter: Exporter;
   clock: Clock;
   logger: Logger;
+  /** This replica: the owner it writes beside the packages it stores. */
+  replica: ReplicaIdentity;
   /** Folder for packages being built (`<state_dir>/staging`). */
   stagingDir: string;
-  /** Period keys that already have an `export.completed` record. */
-  recorded: ReadonlySet<string>;
   /** Queues the stored package for every connector. */
   enqueue(key: string): Promise<void>;
 }
@@ -33,15 +37,30 @@ export interface ExportJobContext {
 export interface ExportJobResult {
   checkpoint: Checkpoint | null;
   verified: boolean;
-  /** Whether the package was found already stored (a run interrupted after storing). */
-  reused: boolean;
+  /**
+   * `exported`: this replica stored the package (now or in a run a crash interrupted) and queued
+   * its pushes; `skipped`: another replica owns the stored package and its pushes.
+   */
+  outcome: "exported" | "skipped";
+}
+
+type Integrity = { verified: boolean; chain_head: string | null; chain_events: number };
+
+function checkpointOf(integrity: Integrity): Checkpoint | null {
+  return integrity.verified && integrity.chain_head
+    ? { hash: integrity.chain_head, events: integrity.chain_events }
+    : null;
 }
 
 /**
- * Exports one period end to end, each step safe to repeat after a crash: a package already
- * complete in storage is reused, not exported again; an incomplete one is deleted and rebuilt;
- * the package is built in a staging folder, stored with `summary.json` last, recorded in the
- * ledger once (`export.completed` with the checkpoint) and queued in the outbox.
+ * Exports one period end to end, each step safe to repeat after a crash, and decides under the
+ * period's lock (the caller holds it) which replica delivers the package:
+ * - a complete package another replica owns is left to it: `export.skipped` is recorded, nothing is pushed;
+ * - a complete package with no owner, or this replica's, is reused, not exported again;
+ * - otherwise an incomplete package is deleted, the period exported in a staging folder and stored
+ *   with `summary.json` last.
+ * Then this replica writes itself down as the owner (before queueing anything, so a replica that
+ * takes the lock next sees it), records `export.completed` once and queues the pushes.
  */
 export async function runExportJob(
   ctx: ExportJobContext,
@@ -49,22 +68,41 @@ export async function runExportJob(
   run: { anchor: Checkpoint | null; signal: AbortSignal },
 ): Promise<ExportJobResult> {
   const key = periodKey(period);
-  const existing = await ctx.storage.check(key);
-  let integrity: { verified: boolean; chain_head: string | null; total_events: number };
-  let reused = false;
+  const [existing, owner] = await Promise.all([ctx.storage.check(key), ctx.storage.owner(key)]);
 
+  if (owner && owner.replica !== ctx.replica.id && existing.state === "complete") {
+    const reason = `replica ${owner.replica} (${owner.host}) stored this package on ${owner.claimed_at} and delivers it`;
+    ctx.logger.info("export skipped: another replica owns this period's package and its pushes", {
+      period: key,
+      owner: owner.replica,
+      owner_host: owner.host,
+    });
+    if (!ctx.facts.skipped.has(key)) {
+      await ctx.ledger.append({
+        event: "export.skipped",
+        timestamp: formatTimestamp(ctx.clock.now()),
+        period_from: period.from,
+        period_to: period.to,
+        reason,
+      });
+    }
+    const integrity = existing.summary.integrity;
+    return { checkpoint: checkpointOf(integrity), verified: integrity.verified, outcome: "skipped" };
+  }
+  if (owner && owner.replica !== ctx.replica.id)
+    ctx.logger.warn("export: the package another replica owned is no longer complete; exporting it again", {
+      period: key,
+      owner: owner.replica,
+      state: existing.state,
+    });
+
+  let integrity: Integrity;
   if (existing.state === "complete") {
     ctx.logger.info("export: package already stored, not exported again", {
       period: key,
       location: ctx.storage.location,
     });
-    const stored = existing.summary.integrity;
-    integrity = {
-      verified: stored.verified,
-      chain_head: stored.chain_head,
-      total_events: stored.chain_events,
-    };
-    reused = true;
+    integrity = existing.summary.integrity;
   } else {
     if (existing.state === "incomplete") {
       ctx.logger.warn("export: removing an incomplete package left by an interrupted run", {
@@ -73,43 +111,27 @@ export async function runExportJob(
       });
       await ctx.storage.delete(key);
     }
-    const work = join(ctx.stagingDir, `${key}-${randomBytes(4).toString("hex")}`);
-    await mkdir(work, { recursive: true });
-    try {
-      const output = join(work, key);
-      const result = await ctx.exporter({
-        source: ctx.source,
-        from: period.from,
-        to: period.to,
-        timeZone: ctx.autoExport.timeZone,
-        format: ctx.autoExport.format,
-        output,
-        // An empty ledger is an empty chain, which core reports as unverified: pass it once it has records.
-        ledgers: ctx.ledger.events > 0 ? [ctx.ledger.path] : [],
-        ...(run.anchor ? { anchor: run.anchor } : {}),
-        now: () => ctx.clock.now(),
-        signal: run.signal,
-      });
-      run.signal.throwIfAborted();
-      await ctx.storage.put(key, output, run.signal);
-      integrity = {
-        verified: result.verified,
-        chain_head: result.chainHead,
-        total_events: result.totalEvents,
-      };
-    } finally {
-      await rm(work, { recursive: true, force: true });
-    }
+    integrity = await exportAndStore(ctx, period, run);
   }
 
-  if (!ctx.recorded.has(key)) {
+  run.signal.throwIfAborted();
+  if (owner?.replica !== ctx.replica.id) {
+    await ctx.storage.setOwner(key, {
+      version: 1,
+      replica: ctx.replica.id,
+      host: ctx.replica.host,
+      claimed_at: ctx.clock.now().toISOString(),
+    });
+    ctx.logger.debug("export: package owned by this replica", { period: key, replica: ctx.replica.id });
+  }
+  if (!ctx.facts.completed.has(key)) {
     await ctx.ledger.append({
       event: "export.completed",
       timestamp: formatTimestamp(ctx.clock.now()),
       period_from: period.from,
       period_to: period.to,
       chain_head: integrity.chain_head ?? undefined,
-      events: integrity.total_events,
+      events: integrity.chain_events,
     });
   }
   await ctx.enqueue(key);
@@ -117,9 +139,38 @@ export async function runExportJob(
     ctx.logger.warn("export: the audit chain did not verify; the checkpoint is not advanced", {
       period: key,
     });
-  const checkpoint =
-    integrity.verified && integrity.chain_head
-      ? { hash: integrity.chain_head, events: integrity.total_events }
-      : null;
-  return { checkpoint, verified: integrity.verified, reused };
+  return { checkpoint: checkpointOf(integrity), verified: integrity.verified, outcome: "exported" };
+}
+
+/** Builds the package in a staging folder and stores it; the staging folder is always removed. */
+async function exportAndStore(
+  ctx: ExportJobContext,
+  period: Period,
+  run: { anchor: Checkpoint | null; signal: AbortSignal },
+): Promise<Integrity> {
+  const key = periodKey(period);
+  const work = join(ctx.stagingDir, `${key}-${randomBytes(4).toString("hex")}`);
+  await mkdir(work, { recursive: true });
+  try {
+    const output = join(work, key);
+    const result = await ctx.exporter({
+      source: ctx.source,
+      from: period.from,
+      to: period.to,
+      timeZone: ctx.autoExport.timeZone,
+      format: ctx.autoExport.format,
+      output,
+      // An empty ledger is an empty chain, which core reports as unverified: pass it once it has records.
+      ledgers: ctx.ledger.events > 0 ? [ctx.ledger.path] : [],
+      ...(run.anchor ? { anchor: run.anchor } : {}),
+      now: () => ctx.clock.now(),
+      signal: run.signal,
+    });
+    run.signal.throwIfAborted();
+    await ctx.storage.put(key, output, run.signal);
+    ctx.logger.debug("export: package stored", { period: key, location: ctx.storage.location });
+    return { verified: result.verified, chain_head: result.chainHead, chain_events: result.totalEvents };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }

@@ -11,7 +11,7 @@ export type Exporter = (
     "source" | "from" | "to" | "timeZone" | "format" | "output" | "ledgers" | "anchor" | "now" | "signal"
   >,
 ) => Promise<{
-  summary: { integrity: { verified: boolean; chain_head: string | null; total_events: number } };
+  summary: { integrity: { verified: boolean; chain_head: string | null; chain_events: number } };
   verified: boolean;
   chainHead: string | null;
   totalEvents: number;

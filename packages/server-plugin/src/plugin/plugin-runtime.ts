@@ -8,13 +8,14 @@ import type { S3StorageConfig } from "../config/s3-config.ts";
 import type { StorageTarget } from "../config/storage-url.ts";
 import type { Logger } from "../host/logger.ts";
 import { Ledger } from "../ledger/ledger.ts";
+import { LedgerFacts } from "../ledger/ledger-facts.ts";
 import type { LedgerRecordInput } from "../ledger/ledger-record.ts";
 import { type PluginMetricsSnapshot, renderMetrics } from "../metrics/plugin-metrics.ts";
 import type { ConnectorFactory } from "../outbox/connector-factory.ts";
 import { DELETED, Outbox } from "../outbox/outbox.ts";
-import type { OutboxConnector, PackageLoader, PendingPush } from "../outbox/outbox-types.ts";
+import type { OutboxConnector, PackageLoader } from "../outbox/outbox-types.ts";
+import { failedRecord, missingLedgerRecords, stalledRecord } from "../outbox/reconcile-ledger.ts";
 import type { ExportLock } from "../postgres/export-lock.ts";
-import { renderLockMetrics } from "../postgres/lock-metrics.ts";
 import { dateInZone } from "../scheduler/calendar.ts";
 import { ExportScheduler } from "../scheduler/export-scheduler.ts";
 import { ExportStateStore } from "../scheduler/export-state.ts";
@@ -25,6 +26,7 @@ import type { BackoffOptions } from "../util/backoff.ts";
 import { type Clock, formatTimestamp } from "../util/clock.ts";
 import { runExportJob } from "./export-job.ts";
 import type { Exporter } from "./exporter.ts";
+import { loadReplicaIdentity, type ReplicaIdentity } from "./replica-identity.ts";
 
 /** What the runtime is built from besides the config. */
 export interface RuntimeDeps {
@@ -32,35 +34,45 @@ export interface RuntimeDeps {
   clock: Clock;
   connectorFactory: ConnectorFactory;
   loadPackage: PackageLoader;
-  createStorage(target: StorageTarget, s3: S3StorageConfig): EvidenceStorage;
+  /** Builds the storage; `workDir` holds local copies of remote packages being pushed. */
+  createStorage(target: StorageTarget, s3: S3StorageConfig, workDir: string): EvidenceStorage;
   redact(text: string): string;
   logger: Logger;
   retry?: BackoffOptions | undefined;
   /** What exports read instead of `config.source` (one organisation's PostgreSQL rows). */
   exportSource?: AuditLineSource;
-  /** Elects one replica per period; a run whose lock is held elsewhere is skipped. */
+  /** Elects one replica per period: the others wait for it, then find its package owned and skip. */
   exportLock?: ExportLock;
+  /** How long a replica waits for another replica's run of the same period before looking again later. @default 600_000 */
+  lockWaitMs?: number | undefined;
 }
 
 /** Health as `/healthz` reports it. */
 export interface PluginHealth {
-  status: "ok" | "closing";
+  /** `degraded`: running, but something needs an operator (see `problems`). */
+  status: "ok" | "degraded" | "closing";
+  /** One sentence per problem that makes the status `degraded`. */
+  problems: string[];
   /** Last successful export (ISO 8601), or `null`. */
   last_success_at: string | null;
   /** Period being exported now, `<from>_<to>`, or `null`. */
   exporting: string | null;
+  /** Pushes waiting in the outbox, including one in flight. */
   pending_pushes: number;
+  /** Pending pushes past the alert threshold (`compliance.outbox.alert_after_hours`). */
+  stalled_pushes: number;
   tamper_alerts: number;
 }
+
+const DEFAULT_LOCK_WAIT_MS = 600_000;
 
 /** The running plugin: ledger, storage, scheduler, outbox and tail verifier for one config. */
 export class ComplianceRuntime {
   readonly #deps: RuntimeDeps;
   #config: ResolvedComplianceConfig;
   readonly #ledger: Ledger;
-  readonly #recorded: Set<string>;
-  // Packages retention deleted in earlier runs: their pending pushes are given up at start.
-  #deletedAtOpen: ReadonlySet<string> = new Set();
+  readonly #facts: LedgerFacts;
+  readonly #replica: ReplicaIdentity;
   readonly #outbox: Outbox;
   readonly #tail = new AuditTailVerifier();
   #storage: EvidenceStorage | undefined;
@@ -76,17 +88,17 @@ export class ComplianceRuntime {
     retentionDeletions: 0,
     exportsSkipped: 0,
   };
-  /** The scheduler counts a skipped run as done (another replica ran it); the success hook must not. */
-  #skipped = false;
 
   private constructor(
     config: ResolvedComplianceConfig,
     deps: RuntimeDeps,
     ledger: Ledger,
-    recorded: Set<string>,
+    facts: LedgerFacts,
+    replica: ReplicaIdentity,
   ) {
     this.#config = config;
-    this.#recorded = recorded;
+    this.#facts = facts;
+    this.#replica = replica;
     this.#deps = deps;
     this.#ledger = ledger;
     this.#outbox = new Outbox({
@@ -98,18 +110,20 @@ export class ComplianceRuntime {
       logger: deps.logger,
       redact: deps.redact,
       retry: deps.retry,
-      onDelivered: async (push, sha) => {
+      alertAfterMs: config.outbox.alertAfterMs,
+      onDelivered: async (push) => {
         const [from, to] = push.package.split("_");
         await this.#append({
           event: "push.delivered",
           period_from: from,
           period_to: to,
           connector: push.connector,
-          package_sha256: sha,
+          package_sha256: push.package_sha256 ?? "",
         });
       },
-      onFailed: (push) => this.#pushFailed(push),
-      onAbandoned: (push) => this.#pushFailed(push),
+      onFailed: (push) => this.#append(failedRecord(push)),
+      onAbandoned: (push) => this.#append(failedRecord(push)),
+      onStalled: (push) => this.#append(stalledRecord(push)),
     });
   }
 
@@ -118,18 +132,13 @@ export class ComplianceRuntime {
     await mkdir(config.stateDir, { recursive: true });
     // A crash mid-export leaves a staging folder; nothing in it was ever visible in storage.
     await rm(join(config.stateDir, "staging"), { recursive: true, force: true });
-    const recorded = new Set<string>();
-    const deleted = new Set<string>();
+    const facts = new LedgerFacts();
     const ledger = await Ledger.open(join(config.stateDir, "ledger.jsonl"), {
       logger: deps.logger,
-      onRecord: (entry) => {
-        const key = `${entry.period_from}_${entry.period_to}`;
-        if (entry.event === "export.completed") recorded.add(key);
-        else if (entry.event === "export.deleted") deleted.add(key);
-      },
+      onRecord: (entry) => facts.add(entry),
     });
-    const runtime = new ComplianceRuntime(config, deps, ledger, recorded);
-    runtime.#deletedAtOpen = deleted;
+    const replica = await loadReplicaIdentity(config.stateDir);
+    const runtime = new ComplianceRuntime(config, deps, ledger, facts, replica);
     runtime.#m.tamperAlerts += ledger.findings.filter((f) => f.kind !== "truncated_tail").length;
     await runtime.#configure(config);
     return runtime;
@@ -144,9 +153,14 @@ export class ComplianceRuntime {
     return this.#ledger.path;
   }
 
+  // Swept at open: exports build here, S3 packages are copied here to be pushed.
+  get #stagingDir(): string {
+    return join(this.#config.stateDir, "staging");
+  }
+
   async #configure(config: ResolvedComplianceConfig): Promise<void> {
     const ae = config.autoExport;
-    this.#storage = ae ? this.#deps.createStorage(ae.storage, ae.s3) : undefined;
+    this.#storage = ae ? this.#deps.createStorage(ae.storage, ae.s3, this.#stagingDir) : undefined;
     this.#connectorAbort = new AbortController();
     const list = await this.#deps.connectorFactory(config.connectors, {
       logger: this.#deps.logger,
@@ -170,39 +184,36 @@ export class ComplianceRuntime {
       logger,
       retry: this.#deps.retry,
       run: async (period, run) => {
-        const lease = this.#deps.exportLock ? await this.#deps.exportLock.tryAcquire(period) : undefined;
+        const lock = this.#deps.exportLock;
+        const lease = lock
+          ? await lock.acquire(period, {
+              waitMs: this.#deps.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS,
+              signal: run.signal,
+            })
+          : undefined;
         if (lease === null) {
-          this.#m.exportsSkipped++;
-          this.#skipped = true;
-          logger.info("export skipped: another replica holds this period's lock and runs it", {
+          logger.info("export deferred: another replica is still running this period; looking again later", {
             period: periodKey(period),
           });
-          // The exporter is audited too: the ledger says why this replica has no package for the period.
-          await this.#append({
-            event: "export.skipped",
-            period_from: period.from,
-            period_to: period.to,
-            reason: "another replica holds this period's export lock",
-          });
-          return { checkpoint: null };
+          return { checkpoint: null, outcome: "deferred" };
         }
         try {
-          return await this.#runLocked(
+          const result = await this.#runLocked(
             config,
             ae,
             storage,
             period,
             lease ? { ...run, signal: AbortSignal.any([run.signal, lease.signal]) } : run,
           );
+          if (result.outcome === "skipped") this.#m.exportsSkipped++;
+          else this.#m.lastExportVerified = result.verified;
+          return result;
         } finally {
           await lease?.release();
         }
       },
-      onSuccess: async () => {
-        if (this.#skipped) {
-          this.#skipped = false;
-          return;
-        }
+      onSuccess: async (_period, _ms, outcome) => {
+        if (outcome === "skipped") return;
         this.#m.exportsTotal++;
         await this.#retention();
       },
@@ -220,32 +231,30 @@ export class ComplianceRuntime {
   }
 
   /** One export run, under the period's lock when replicas share the schedule. */
-  async #runLocked(
+  #runLocked(
     config: ResolvedComplianceConfig,
     ae: NonNullable<ResolvedComplianceConfig["autoExport"]>,
     storage: EvidenceStorage,
     period: Parameters<typeof runExportJob>[1],
     run: Parameters<typeof runExportJob>[2],
-  ): Promise<Awaited<ReturnType<typeof runExportJob>>> {
-    const { clock, logger } = this.#deps;
-    const result = await runExportJob(
+  ): ReturnType<typeof runExportJob> {
+    return runExportJob(
       {
         source: this.#deps.exportSource ?? config.source,
         autoExport: ae,
         storage,
         ledger: this.#ledger,
+        facts: this.#facts,
         exporter: this.#deps.exporter,
-        clock,
-        logger,
-        stagingDir: join(config.stateDir, "staging"),
-        recorded: this.#recorded,
+        clock: this.#deps.clock,
+        logger: this.#deps.logger,
+        replica: this.#replica,
+        stagingDir: this.#stagingDir,
         enqueue: (key) => this.#outbox.enqueue(key, [...this.#connectors.keys()]),
       },
       period,
       run,
     );
-    this.#m.lastExportVerified = result.verified;
-    return result;
   }
 
   async #retention(): Promise<void> {
@@ -256,16 +265,21 @@ export class ComplianceRuntime {
       storage,
       months: ae.retentionMonths,
       today: dateInZone(this.#deps.clock.now(), ae.timeZone),
-      onDeleted: async (period) => {
-        this.#m.retentionDeletions++;
-        this.#deps.logger.info("retention: deleted package", {
-          period: periodKey(period),
-          location: storage.location,
-        });
+      lock: this.#deps.exportLock,
+      // Recorded before the deletion, once: a crash in between deletes it at the next start, unrecorded.
+      onDeleting: async (period) => {
+        if (this.#facts.deleted.has(periodKey(period))) return;
         await this.#append({
           event: "export.deleted",
           period_from: period.from,
           period_to: period.to,
+          location: storage.location,
+        });
+      },
+      onDeleted: async (period) => {
+        this.#m.retentionDeletions++;
+        this.#deps.logger.info("retention: deleted package", {
+          period: periodKey(period),
           location: storage.location,
         });
         await this.#outbox.abandon(periodKey(period), DELETED);
@@ -273,17 +287,16 @@ export class ComplianceRuntime {
     });
   }
 
-  /** Records a failed (or abandoned) push in the ledger. */
-  async #pushFailed(push: PendingPush): Promise<void> {
-    const [from, to] = push.package.split("_");
-    await this.#append({
-      event: "push.failed",
-      period_from: from,
-      period_to: to,
-      connector: push.connector,
-      attempt: push.attempts,
-      error: push.last_error ?? "",
-    });
+  /** Appends what the outbox's files record and the ledger lacks (a crash between the two writes). */
+  async #reconcileLedger(): Promise<void> {
+    for (const record of missingLedgerRecords(this.#facts, await this.#outbox.files())) {
+      this.#deps.logger.warn("ledger: recording a push step a crash left unrecorded", {
+        event: record.event,
+        period: `${record.period_from}_${record.period_to}`,
+        connector: record.connector,
+      });
+      await this.#append(record);
+    }
   }
 
   async #append(record: { event: string; timestamp?: unknown; [field: string]: unknown }): Promise<void> {
@@ -292,10 +305,16 @@ export class ComplianceRuntime {
     await this.#ledger.append({ ...record, timestamp } satisfies LedgerRecordInput);
   }
 
-  /** Recovers storage, runs retention, starts the outbox and the scheduler (catch-up first). */
+  /**
+   * Recovers storage, reconciles the ledger with the outbox, gives up pushes of packages retention
+   * deleted, starts the outbox, runs retention and starts the scheduler (catch-up first).
+   */
   async start(): Promise<void> {
     await this.#storage?.recover();
-    await this.#outbox.start(this.#deletedAtOpen);
+    await this.#outbox.open();
+    await this.#reconcileLedger();
+    for (const key of this.#facts.deleted) await this.#outbox.abandon(key, DELETED);
+    this.#outbox.trigger();
     if (this.#scheduler) {
       await this.#retention().catch((error: unknown) =>
         this.#deps.logger.error("retention failed", { error: (error as Error).message }),
@@ -346,8 +365,7 @@ export class ComplianceRuntime {
   /** Drains: the export and push in flight complete unless `signal` aborts them; then files close. */
   async close(signal?: AbortSignal): Promise<void> {
     this.#closing = true;
-    await this.#scheduler?.stop(signal);
-    await this.#outbox.stop(signal);
+    await Promise.all([this.#scheduler?.stop(signal), this.#outbox.stop(signal)]);
     await this.#disposeConnectors();
     await this.#ledger.close();
     (this.#storage as { destroy?: () => void } | undefined)?.destroy?.();
@@ -373,6 +391,8 @@ export class ComplianceRuntime {
       auditLinesTotal: this.#tail.lines,
       pendingPushes: outbox.pending,
       failingPushes: outbox.failing,
+      stalledPushes: outbox.stalled,
+      exportsSkippedTotal: this.#m.exportsSkipped,
       pushFailuresTotal: outbox.failuresTotal,
       pushesDeliveredTotal: outbox.deliveredTotal,
       ledgerVerified: this.#ledger.verified,
@@ -382,20 +402,26 @@ export class ComplianceRuntime {
   }
 
   metrics(): string {
-    return (
-      renderMetrics(this.snapshot()) +
-      (this.#deps.exportLock ? renderLockMetrics(this.#m.exportsSkipped) : "")
-    );
+    return renderMetrics(this.snapshot());
   }
 
   health(): PluginHealth {
     const state = this.#scheduler?.state;
     const inFlight = this.#scheduler?.inFlight;
+    const outbox = this.#outbox.stats;
+    const problems = this.#outbox
+      .stalled()
+      .map(
+        (p) =>
+          `push of ${p.package} to ${p.connector} pending since ${p.created_at} (${p.attempts} failed attempts${p.last_error ? `; last error: ${p.last_error}` : ""})`,
+      );
     return {
-      status: this.#closing ? "closing" : "ok",
+      status: this.#closing ? "closing" : problems.length > 0 ? "degraded" : "ok",
+      problems,
       last_success_at: state?.last_success_at ?? null,
       exporting: inFlight ? periodKey(inFlight) : null,
-      pending_pushes: this.#outbox.stats.pending,
+      pending_pushes: outbox.pending,
+      stalled_pushes: outbox.stalled,
       tamper_alerts: this.#m.tamperAlerts,
     };
   }

@@ -9,8 +9,11 @@ export interface ExportLease {
 
 /** Elects one runner per period among replicas (DESIGN §7.3). */
 export interface ExportLock {
-  /** Takes the lock for `period` without waiting; `null` when another replica holds it. */
-  tryAcquire(period: Period): Promise<ExportLease | null>;
+  /**
+   * Takes the lock for `period`, waiting up to `waitMs` for the replica holding it (0: never
+   * waits); `null` when another replica still holds it. `signal` stops the wait.
+   */
+  acquire(period: Period, options: { waitMs: number; signal?: AbortSignal }): Promise<ExportLease | null>;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface ExportLock {
  */
 export function postgresExportLock(url: string, orgId: string): ExportLock {
   return {
-    tryAcquire: (period) =>
-      tryAdvisoryLock(url, advisoryLockKey(`iddio-compliance/export/${orgId}/${periodKey(period)}`)),
+    acquire: (period, options) =>
+      tryAdvisoryLock(url, advisoryLockKey(`iddio-compliance/export/${orgId}/${periodKey(period)}`), options),
   };
 }

@@ -121,18 +121,22 @@ export class OrgRuntimeSet implements PluginRuntime {
     );
   }
 
-  /** The roll-up is as bad as the worst organisation: the oldest last success, every pending push and alert. */
+  /** The roll-up is as bad as the worst organisation: the oldest last success, every pending push, problem and alert. */
   health(): OrgsHealth {
     const orgs: Record<string, PluginHealth> = {};
     for (const [orgId, runtime] of this.#runtimes) orgs[orgId] = runtime.health();
     const all = Object.entries(orgs);
     const successes = all.map(([, h]) => h.last_success_at);
     const exporting = all.find(([, h]) => h.exporting !== null);
+    const closing = all.some(([, h]) => h.status === "closing");
+    const problems = all.flatMap(([orgId, h]) => h.problems.map((p) => `${orgId}: ${p}`));
     return {
-      status: all.some(([, h]) => h.status === "closing") ? "closing" : "ok",
+      status: closing ? "closing" : problems.length > 0 ? "degraded" : "ok",
+      problems,
       last_success_at: successes.includes(null) ? null : ([...successes].sort()[0] ?? null),
       exporting: exporting ? `${exporting[0]}/${exporting[1].exporting}` : null,
       pending_pushes: all.reduce((n, [, h]) => n + h.pending_pushes, 0),
+      stalled_pushes: all.reduce((n, [, h]) => n + h.stalled_pushes, 0),
       tamper_alerts: all.reduce((n, [, h]) => n + h.tamper_alerts, 0),
       orgs,
     };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type AuditLineSource, verifyPackage } from "@iddio-compliance/core";
-import { postgresSource } from "@iddio-compliance/source-postgres";
+import { advisoryLockKey, postgresSource, tryAdvisoryLock } from "@iddio-compliance/source-postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import {
   auditEventsDdl,
@@ -19,22 +19,15 @@ import { simulateOrg } from "../../../source-postgres/src/test-support/simulator
 import { tapBatches } from "../../../source-postgres/src/test-support/source-taps.ts";
 import { createInProcessHost } from "../host/in-process-host.ts";
 import type { LogFields, Logger } from "../host/logger.ts";
+import type { OutboxConnector } from "../outbox/outbox-types.ts";
 import { compliancePlugin } from "../plugin/compliance-plugin.ts";
 import { coreExporter, type Exporter } from "../plugin/exporter.ts";
 import { FileStorage } from "../storage/file-storage.ts";
 import { ManualClock } from "../test-support/manual-clock.ts";
+import { testConnector } from "../test-support/test-connector.ts";
 
 const MARCH = "2026-03-01_2026-03-31";
 const ORGS = ["acme", "globex"];
-
-/** A promise with its resolver, to hold a run at a known point. */
-function gate(): { promise: Promise<void>; open(): void } {
-  let open = () => {};
-  const promise = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { promise, open };
-}
 
 function orgOf(source: string | AuditLineSource): string {
   return typeof source === "string" ? source : String(source.orgId);
@@ -73,7 +66,7 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const config = (replica: string, url = db.url, orgs: string | string[] = ORGS) => ({
+  const config = (replica: string, url = db.url, orgs: string | string[] = ORGS, backfillFrom?: string) => ({
     compliance: {
       state_dir: join(dir, replica),
       source: { postgres: { url, org_id: orgs } },
@@ -82,6 +75,7 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
         schedule: "0 0 1 * *",
         period: "previous_month",
         storage: `${pathToFileURL(join(dir, "store")).href}/`,
+        ...(backfillFrom ? { backfill_from: backfillFrom } : {}),
       },
     },
   });
@@ -94,6 +88,9 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
     onLog?: (message: string, fields?: LogFields) => void,
     url?: string,
     orgs?: string | string[],
+    connectors: OutboxConnector[] = [],
+    backfillFrom?: string,
+    lockWaitMs?: number,
   ) {
     const lines: string[] = [];
     const at =
@@ -103,13 +100,14 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
         onLog?.(message, fields);
       };
     const logger: Logger = { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
-    const cfg = config(name, url, orgs);
+    const cfg = config(name, url, orgs, backfillFrom);
     const host = createInProcessHost({ config: cfg, logger });
     const plugin = compliancePlugin({
       clock,
       exporter,
-      connectors: async () => [],
+      connectors: async () => connectors,
       retry: { baseMs: 1000, maxMs: 8000 },
+      ...(lockWaitMs !== undefined ? { lockWaitMs } : {}),
     });
     await host.use(plugin);
     await host.callHook("server:ready", { config: cfg });
@@ -122,27 +120,36 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
     };
   }
 
-  it("lets exactly one of two replicas export each organisation's period; the other records that it skipped", async () => {
+  /** Waits (bounded) until some session waits for an advisory lock another session holds. */
+  async function someoneWaitsForALock(): Promise<boolean> {
+    for (let i = 0; i < 400; i++) {
+      const { rows } = await db.client.query(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+      );
+      if (rows[0].n > 0) return true;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return false;
+  }
+
+  it("lets exactly one of two replicas started together export each organisation's period; the other waits, then records that it skipped", async () => {
     const clock = new ManualClock("2026-03-31T23:00:00Z");
-    const gates = new Map(ORGS.map((org) => [org, gate()]));
     const calls: string[] = [];
-    // The replica that wins an organisation's lock holds it until the other has tried and skipped.
+    const waited: boolean[] = [];
+    // The replica that wins an organisation's lock holds it until the other is queued behind it.
     const exporter: Exporter = async (options) => {
-      const org = orgOf(options.source);
-      calls.push(org);
-      await gates.get(org)?.promise;
+      calls.push(orgOf(options.source));
+      waited.push(await someoneWaitsForALock());
       return coreExporter(options);
     };
-    const onLog = (message: string, fields?: LogFields) => {
-      if (message.startsWith("export skipped")) gates.get(String(fields?.org))?.open();
-    };
-    const a = await replica("replica-a", clock, exporter, onLog);
-    const b = await replica("replica-b", clock, exporter, onLog);
+    const a = await replica("replica-a", clock, exporter);
+    const b = await replica("replica-b", clock, exporter);
 
     clock.set("2026-04-01T00:00:00Z");
     await Promise.all([a.plugin.whenIdle(), b.plugin.whenIdle()]);
 
     expect(calls.sort()).toEqual(ORGS);
+    expect(waited).toEqual([true, true]);
     for (const org of ORGS) {
       const storage = new FileStorage(join(dir, "store", org));
       expect(await storage.list()).toEqual([MARCH]);
@@ -152,7 +159,7 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
       expect(ledgers.filter((l) => l.includes("export.completed"))).toHaveLength(1);
       expect(ledgers.find((l) => !l.includes("export.completed"))).toEqual(["export.skipped"]);
     }
-    const skipped = [a, b].flatMap((r) => r.lines.filter((l) => l.includes("export skipped")));
+    const skipped = [a, b].flatMap((r) => r.lines.filter((l) => l.includes("export skipped:")));
     expect(skipped).toHaveLength(2);
     const metrics = a.plugin.metrics() + b.plugin.metrics();
     for (const org of ORGS) {
@@ -166,6 +173,59 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
     expect(locks.rows[0].n).toBe(0);
     await a.close();
     await b.close();
+  });
+
+  it("pushes nothing from a replica that joins after another stored and queued every package", async () => {
+    const clock = new ManualClock("2026-03-31T23:00:00Z");
+    const pushes: string[] = [];
+    const a = await replica("replica-a", clock, coreExporter, undefined, undefined, "acme", [
+      testConnector("grc", { pushes }),
+    ]);
+    clock.set("2026-04-01T00:00:00Z");
+    await a.plugin.whenIdle();
+    expect(pushes).toEqual([MARCH]);
+    await a.close();
+
+    // The late replica owes March too (backfill), takes the free lock, and finds the package owned by A.
+    const late = await replica(
+      "replica-late",
+      clock,
+      coreExporter,
+      undefined,
+      undefined,
+      "acme",
+      [testConnector("grc", { pushes })],
+      "2026-03-01",
+    );
+    expect(pushes).toEqual([MARCH]);
+    expect(await ledger(late.stateDir, "acme")).toEqual(["export.skipped"]);
+    expect(await readdir(join(late.stateDir, "orgs", "acme", "outbox", "pending"))).toEqual([]);
+    expect(late.plugin.metrics()).toContain('iddio_compliance_exports_skipped_total{org="acme"} 1');
+    await late.close();
+  });
+
+  it("defers a period whose lock another session holds past the wait, and exports it once that session lets go", async () => {
+    const clock = new ManualClock("2026-03-31T23:00:00Z");
+    const key = advisoryLockKey(`iddio-compliance/export/acme/${MARCH}`);
+    const holder = await tryAdvisoryLock(db.url, key);
+    const calls: string[] = [];
+    const exporter: Exporter = async (options) => {
+      calls.push(orgOf(options.source));
+      return coreExporter(options);
+    };
+    const r = await replica("held", clock, exporter, undefined, undefined, "acme", [], undefined, 100);
+    clock.set("2026-04-01T00:00:00Z");
+    await r.plugin.whenIdle();
+    expect(calls).toEqual([]);
+    expect(r.lines.join("\n")).toContain("export deferred");
+    expect(await ledger(r.stateDir, "acme")).toEqual([]);
+
+    await holder?.release();
+    clock.advance(1000);
+    await r.plugin.whenIdle();
+    expect(calls).toEqual(["acme"]);
+    expect(await ledger(r.stateDir, "acme")).toEqual(["export.completed"]);
+    await r.close();
   });
 
   it("keeps one organisation's packages, state and ledger apart from another's", async () => {

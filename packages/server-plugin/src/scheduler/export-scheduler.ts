@@ -3,12 +3,20 @@ import type { PeriodKind } from "../config/resolve-config.ts";
 import type { Logger } from "../host/logger.ts";
 import { type BackoffOptions, backoffDelay } from "../util/backoff.ts";
 import type { Clock, TimerHandle } from "../util/clock.ts";
+import { settleAfterAbort } from "../util/settle-after-abort.ts";
 import { SingleFlight } from "../util/single-flight.ts";
 import { addMonths, dateInZone } from "./calendar.ts";
 import { duePeriods } from "./due-periods.ts";
 import type { Checkpoint, ExportState, ExportStateStore } from "./export-state.ts";
 import { owedSince } from "./owed-since.ts";
 import { type Period, periodKey } from "./period.ts";
+
+/**
+ * How a run ended: `exported` (stored and recorded by this replica, or found stored by its own
+ * earlier run), `skipped` (another replica owns the period's package: done here too) or
+ * `deferred` (another replica is still running it: look again later, the period stays owed).
+ */
+export type RunOutcome = "exported" | "skipped" | "deferred";
 
 /** Runs the export of one period; resolves once the package is stored and recorded. */
 export type RunPeriod = (
@@ -17,6 +25,8 @@ export type RunPeriod = (
 ) => Promise<{
   /** The checkpoint to pass to the next export; `null` keeps the previous one (e.g. unverified chain). */
   checkpoint: Checkpoint | null;
+  /** @default "exported" */
+  outcome?: RunOutcome;
 }>;
 
 /** Options of {@link ExportScheduler}. */
@@ -33,8 +43,10 @@ export interface ExportSchedulerOptions {
   /** Backoff of failed runs. @default { baseMs: 60_000, maxMs: 3_600_000 } */
   retry?: BackoffOptions;
   run: RunPeriod;
-  /** Called after each stored period. */
-  onSuccess?(period: Period, durationMs: number): void | Promise<void>;
+  /** How long a shutdown waits for an aborted export to stop before returning anyway. @default 5_000 */
+  abortGraceMs?: number;
+  /** Called after each period done (exported here, or skipped because another replica owns it). */
+  onSuccess?(period: Period, durationMs: number, outcome: "exported" | "skipped"): void | Promise<void>;
   /** Called after each failed attempt, with the delay before the retry. */
   onFailure?(period: Period, attempt: number, error: unknown, retryInMs: number): void | Promise<void>;
 }
@@ -53,6 +65,7 @@ export class ExportScheduler {
   #retryTimer: TimerHandle | undefined;
   #retryAt = 0;
   #attempts = 0;
+  #deferrals = 0;
   #abort = new AbortController();
   #inFlight: Period | null = null;
 
@@ -103,7 +116,8 @@ export class ExportScheduler {
     if (signal?.aborted) abort();
     signal?.addEventListener("abort", abort, { once: true });
     try {
-      await this.#flight.stop();
+      const settled = await settleAfterAbort(this.#flight.stop(), signal, this.#o.abortGraceMs ?? 5_000);
+      if (!settled) this.#o.logger.warn("export did not stop in time after shutdown; the period stays owed");
     } finally {
       signal?.removeEventListener("abort", abort);
     }
@@ -120,9 +134,9 @@ export class ExportScheduler {
     }, next.getTime() - now.getTime());
   }
 
-  async #afterSuccess(period: Period, durationMs: number): Promise<void> {
+  async #afterSuccess(period: Period, durationMs: number, outcome: "exported" | "skipped"): Promise<void> {
     try {
-      await this.#o.onSuccess?.(period, durationMs);
+      await this.#o.onSuccess?.(period, durationMs, outcome);
     } catch (error) {
       // The period is stored and recorded; a follow-up failure (retention) must not re-run it.
       this.#o.logger.error("after-export step failed", {
@@ -157,6 +171,16 @@ export class ExportScheduler {
       try {
         o.logger.info("export started", { period: periodKey(period), attempt });
         const result = await o.run(period, { anchor: state.checkpoint, signal: this.#abort.signal, attempt });
+        if (result.outcome === "deferred") {
+          // Another replica is running this period: look again after a backoff, without counting a failure.
+          this.#deferrals++;
+          const delay = backoffDelay(this.#deferrals, o.retry);
+          this.#retryAt = o.clock.now().getTime() + delay;
+          if (this.#retryTimer) o.clock.clearTimeout(this.#retryTimer);
+          this.#retryTimer = o.clock.setTimeout(() => this.trigger(), delay);
+          return;
+        }
+        const outcome = result.outcome ?? "exported";
         const finished = o.clock.now();
         const durationMs = finished.getTime() - now.getTime();
         this.#state = {
@@ -168,9 +192,13 @@ export class ExportScheduler {
         };
         await o.state.save(this.#state);
         this.#attempts = 0;
+        this.#deferrals = 0;
         this.#retryAt = 0;
-        o.logger.info("export completed", { period: periodKey(period), duration_ms: durationMs });
-        await this.#afterSuccess(period, durationMs);
+        o.logger.info(outcome === "skipped" ? "export skipped" : "export completed", {
+          period: periodKey(period),
+          duration_ms: durationMs,
+        });
+        await this.#afterSuccess(period, durationMs, outcome);
       } catch (error) {
         if (this.#abort.signal.aborted) {
           o.logger.warn("export aborted by shutdown; the period stays owed", { period: periodKey(period) });

@@ -14,7 +14,9 @@ export async function startMetricsServer(options: {
       res.writeHead(405, { allow: "GET, HEAD" }).end();
     } else if (path === "/healthz") {
       const health = options.health();
-      res.writeHead(health.status === "ok" || health.status === "disabled" ? 200 : 503, {
+      // Degraded is still serving (a liveness probe must not restart it): operators read the body or alert on /metrics.
+      const serving = ["ok", "degraded", "disabled"].includes(health.status);
+      res.writeHead(serving ? 200 : 503, {
         "content-type": "application/json",
       });
       res.end(`${JSON.stringify(health)}\n`);

@@ -65,7 +65,9 @@ describe("sidecar killed during an export", () => {
     expect(await exists(join(dir, "done"))).toBe(true);
     expect(await storage.list()).toEqual(["2026-01-01_2026-01-31"]);
     expect((await storage.check("2026-01-01_2026-01-31")).state).toBe("complete");
-    expect((await readdir(join(dir, "store"))).filter((n) => n.startsWith("."))).toEqual([]);
+    // No upload or deletion leftovers: only the owner records beside the packages.
+    expect((await readdir(join(dir, "store"))).filter((n) => n.startsWith("."))).toEqual([".owners"]);
+    expect(await storage.owner("2026-01-01_2026-01-31")).toMatchObject({ version: 1 });
     expect((await readFile(join(dir, "calls.log"), "utf8")).trim().split("\n")).toEqual([
       "2026-01-01_2026-01-31",
       "2026-01-01_2026-01-31",

@@ -33,7 +33,7 @@ export interface StartSidecarOptions extends CompliancePluginOptions {
   home?: string;
   /** Polling interval of the audit log and the watched files, clamped to 100 ms … 60 s. @default 2000 */
   pollIntervalMs?: number;
-  /** Reloads on SIGHUP, drains and closes on SIGTERM and SIGINT. @default true */
+  /** Reloads on SIGHUP, drains and closes on SIGTERM and SIGINT (a second one aborts the drain). @default true */
   handleSignals?: boolean;
 }
 
@@ -147,13 +147,21 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
     await host.callHook("config:reload", { config: next });
   };
   const onHup = () => void reload();
-  const onTerm = (signal: string) => void close(signal);
+  // A second SIGTERM/SIGINT while draining stops waiting: work in flight is aborted at once.
+  const hurry = new AbortController();
+  const onTerm = (signal: string) => {
+    if (closing) {
+      logger.warn("sidecar: second signal; aborting work in flight", { signal });
+      hurry.abort(new Error(`${signal} received twice`));
+    }
+    void close(signal);
+  };
   const close = (reason = "close()"): Promise<void> => {
     closing ??= (async () => {
       logger.info("sidecar: closing", { reason });
       for (const loop of loops) await loop.stop();
       try {
-        await host.callHook("server:close", { reason });
+        await host.callHook("server:close", { reason, signal: hurry.signal });
       } finally {
         await tailer?.close();
         await server.close();

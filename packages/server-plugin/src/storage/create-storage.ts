@@ -4,10 +4,18 @@ import type { EvidenceStorage } from "./evidence-storage.ts";
 import { FileStorage } from "./file-storage.ts";
 import { S3Storage } from "./s3-storage.ts";
 
-/** Builds the storage a parsed `auto_export.storage` URL names. */
-export function createStorage(target: StorageTarget, s3: S3StorageConfig = {}): EvidenceStorage {
+/**
+ * Builds the storage a parsed `auto_export.storage` URL names; `workDir` holds the local copies of
+ * S3 packages being pushed.
+ */
+export function createStorage(
+  target: StorageTarget,
+  s3: S3StorageConfig = {},
+  workDir?: string,
+): EvidenceStorage {
   if (target.kind === "file") return new FileStorage(target.dir);
   return new S3Storage({
+    workDir,
     bucket: target.bucket,
     prefix: target.prefix,
     endpoint: s3.endpoint,

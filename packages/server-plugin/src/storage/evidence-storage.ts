@@ -8,6 +8,20 @@ export type PackageCheck =
   | { state: "complete"; summary: EvidenceSummary /** SHA-256 of `summary.json`. */; summarySha256: string };
 
 /**
+ * The replica that stored a package and queued its pushes (DESIGN §7.3). Written under the
+ * period's lock after the package is complete, so every other replica sees who owns its delivery.
+ */
+export interface PackageOwner {
+  version: 1;
+  /** The owning replica's id (`<state_dir>/replica.json`). */
+  replica: string;
+  /** Host name of the owning replica, for operators. */
+  host: string;
+  /** When the replica took the package over (ISO 8601). */
+  claimed_at: string;
+}
+
+/**
  * Where packages live (DESIGN §7.3): one folder or prefix per package, `<from>_<to>/`, with
  * `summary.json` written last. A package is complete only when its manifest matches.
  */
@@ -22,8 +36,12 @@ export interface EvidenceStorage {
   check(key: string): Promise<PackageCheck>;
   /** Keys of every package under the configured location, complete or not. */
   list(): Promise<string[]>;
-  /** Deletes a whole package, `summary.json` first so it never looks complete half-deleted. */
+  /** Deletes a whole package, `summary.json` first so it never looks complete half-deleted, its owner record last. */
   delete(key: string): Promise<void>;
+  /** The owner record of a package, or `null` (kept beside the packages, never inside one). */
+  owner(key: string): Promise<PackageOwner | null>;
+  /** Writes (or replaces) the owner record of a stored package; called under the period's lock. */
+  setOwner(key: string, owner: PackageOwner): Promise<void>;
   /** Makes a stored package readable as a local folder (in place for `file://`, a temporary copy for S3). */
   open(key: string): Promise<{ dir: string; release(): Promise<void> }>;
 }

@@ -4,13 +4,15 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
 import { parsePeriodKey } from "../scheduler/period.ts";
-import { syncDir } from "../util/atomic-write.ts";
-import type { EvidenceStorage, PackageCheck } from "./evidence-storage.ts";
+import { readJsonFile, syncDir, writeFileAtomic } from "../util/atomic-write.ts";
+import type { EvidenceStorage, PackageCheck, PackageOwner } from "./evidence-storage.ts";
+import { parsePackageOwner } from "./package-owner.ts";
 import { SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
 
 // Work folders start with a dot: never a package key, so list() and readers never see them.
 const INCOMING = ".incoming-";
 const DELETING = ".deleting-";
+const OWNERS = ".owners";
 
 async function readOrNull(path: string): Promise<Uint8Array | null> {
   try {
@@ -127,14 +129,33 @@ export class FileStorage implements EvidenceStorage {
         subject: key,
       });
     const temp = join(this.#root, `${DELETING}${key}-${randomBytes(4).toString("hex")}`);
+    let moved = true;
     try {
       await rename(join(this.#root, key), temp);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      moved = false;
     }
-    await syncDir(this.#root);
-    await rm(temp, { recursive: true, force: true });
+    if (moved) {
+      await syncDir(this.#root);
+      await rm(temp, { recursive: true, force: true });
+    }
+    await rm(this.#ownerPath(key), { force: true });
+  }
+
+  #ownerPath(key: string): string {
+    if (!parsePeriodKey(key))
+      throw new ServerPluginError("STORAGE_FAILED", `"${key}" is not a package key`, { subject: key });
+    return join(this.#root, OWNERS, `${key}.json`);
+  }
+
+  async owner(key: string): Promise<PackageOwner | null> {
+    return parsePackageOwner(await readJsonFile(this.#ownerPath(key)));
+  }
+
+  async setOwner(key: string, owner: PackageOwner): Promise<void> {
+    await mkdir(join(this.#root, OWNERS), { recursive: true });
+    await writeFileAtomic(this.#ownerPath(key), `${JSON.stringify(owner, null, 2)}\n`);
   }
 
   async open(key: string): Promise<{ dir: string; release(): Promise<void> }> {

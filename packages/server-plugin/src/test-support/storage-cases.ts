@@ -45,6 +45,8 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
     const storage = b.make("marker");
     const key = "2026-02-01_2026-02-28";
     const dir = await buildPackage(work, "2026-02-01", "2026-02-28");
+    // An upload interrupted before its summary: several files, none of them summary.json.
+    await b.writeRaw("marker", key, "cc6.2-credential-lifecycle.json", Buffer.from("{}"));
     await b.writeRaw("marker", key, "cc6.1-access-controls.json", Buffer.from("{}"));
     assert.deepEqual(await storage.check(key), { state: "incomplete", reason: "no summary.json" });
     await b.writeRaw("marker", key, "summary.json", await readFile(join(dir, "summary.json")));
@@ -94,5 +96,31 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
     assert.deepEqual(await storage.list(), ["2025-05-01_2025-05-31"]);
     assert.deepEqual(await neighbour.list(), ["2025-01-01_2025-03-31"]);
     assert.equal((await neighbour.check("2025-01-01_2025-03-31")).state, "complete");
+  },
+  "keeps a package's owner record beside it, out of listings, and deletes it with the package": async (
+    b,
+    work,
+  ) => {
+    const storage = b.make("owner");
+    const key = "2026-04-01_2026-04-30";
+    assert.equal(await storage.owner(key), null);
+    await storage.put(key, await buildPackage(work, "2026-04-01", "2026-04-30"));
+    const first = {
+      version: 1,
+      replica: "replica-a",
+      host: "host-a",
+      claimed_at: "2026-05-01T00:00:00.000Z",
+    } as const;
+    await storage.setOwner(key, first);
+    assert.deepEqual(await storage.owner(key), first);
+    assert.deepEqual(await storage.list(), [key]);
+    assert.equal((await storage.check(key)).state, "complete");
+    const second = { ...first, replica: "replica-b", host: "host-b" };
+    await storage.setOwner(key, second);
+    assert.deepEqual(await storage.owner(key), second);
+    await storage.delete(key);
+    assert.equal(await storage.owner(key), null);
+    assert.deepEqual(await storage.list(), []);
+    await assert.rejects(storage.owner("../escape"), { code: "STORAGE_FAILED" });
   },
 };

@@ -53,14 +53,14 @@ export function testExporter(
     const summary = {
       generator: { name: "test-exporter", version: "0.0.0" },
       format: o.format,
-      period: { from: o.from, to: o.to, time_zone: o.timeZone ?? "UTC" },
+      period: { from: o.from, to: o.to, time_zone: o.timeZone ?? "UTC", incomplete: false },
       source: { type: "jsonl", location: o.source, org_id: null },
       generated_at: (o.now?.() ?? new Date()).toISOString(),
       criteria: [],
       integrity: {
         file: "audit-log-integrity.json",
         verified: true,
-        total_events: 100 * head,
+        chain_events: 100 * head,
         findings: 0,
         chain_head: chainHead,
       },

@@ -81,4 +81,39 @@ describePostgres("tryAdvisoryLock against PostgreSQL", (url) => {
     expect(String(lease?.signal.reason)).toMatch(/lost the PostgreSQL advisory lock connection/);
     await lease?.release();
   });
+
+  it("waits up to waitMs for the session holding the lock, and takes it once that session lets go", async () => {
+    const key = advisoryLockKey(`test/${process.pid}/wait`);
+    const holder = await tryAdvisoryLock(url, key);
+    expect(await tryAdvisoryLock(url, key, { waitMs: 200 })).toBeNull();
+    const waiting = tryAdvisoryLock(url, key, { waitMs: 60_000 });
+    // The waiter is queued behind the holder (pg_locks shows an ungranted request) before it lets go.
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await observer.query(
+        "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = $1::oid AND objid = $2::oid",
+        [key[0] >>> 0, key[1] >>> 0],
+      );
+      if (rows[0].n > 0) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await holder?.release();
+    const lease = await waiting;
+    expect(lease).not.toBeNull();
+    expect(await held(observer, key)).toBe(true);
+    await lease?.release();
+    expect(await held(observer, key)).toBe(false);
+  });
+
+  it("stops waiting when its signal aborts, and leaves no request queued", async () => {
+    const key = advisoryLockKey(`test/${process.pid}/abort-wait`);
+    const holder = await tryAdvisoryLock(url, key);
+    const controller = new AbortController();
+    const waiting = tryAdvisoryLock(url, key, { waitMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("shutting down")), 100);
+    await expect(waiting).rejects.toThrow("shutting down");
+    await holder?.release();
+    const again = await tryAdvisoryLock(url, key);
+    expect(again).not.toBeNull();
+    await again?.release();
+  });
 });

@@ -22,14 +22,29 @@ export function advisoryLockKey(name: string): AdvisoryLockKey {
   return [digest.readInt32BE(0), digest.readInt32BE(4)];
 }
 
+/** Options of {@link tryAdvisoryLock}. */
+export interface AdvisoryLockOptions {
+  /** How long to wait for a lock another session holds (PostgreSQL's `lock_timeout`); 0 never waits. @default 0 */
+  waitMs?: number;
+  /** Stops waiting (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
+}
+
 /**
- * Tries to take a session-level advisory lock on its own connection (`pg_try_advisory_lock`, never
- * waiting). Returns `null` when another session holds it. The lock lives exactly as long as the
+ * Takes a session-level advisory lock on its own connection: at once (`pg_try_advisory_lock`), or
+ * waiting up to `waitMs` for the session holding it (`pg_advisory_lock` under `lock_timeout`).
+ * Returns `null` when another session still holds it. The lock lives exactly as long as the
  * connection: released by {@link AdvisoryLockLease.release}, and by PostgreSQL itself when the
  * process holding it crashes and its connection closes.
  */
-export async function tryAdvisoryLock(url: string, key: AdvisoryLockKey): Promise<AdvisoryLockLease | null> {
+export async function tryAdvisoryLock(
+  url: string,
+  key: AdvisoryLockKey,
+  options: AdvisoryLockOptions = {},
+): Promise<AdvisoryLockLease | null> {
+  options.signal?.throwIfAborted();
   const location = redactPostgresUrl(url);
+  const waitMs = Math.max(0, Math.floor(options.waitMs ?? 0));
   const lost = new AbortController();
   const { pg } = await loadDriver();
   const client = new pg.Client({ connectionString: url, application_name: "iddio-compliance-lock" });
@@ -47,21 +62,39 @@ export async function tryAdvisoryLock(url: string, key: AdvisoryLockKey): Promis
   client.on("error", onLost);
   client.on("end", () => onLost());
   let locked = false;
+  // Aborting a wait closes the connection: PostgreSQL then drops the waiting request with it.
+  const stop = () => void client.end().catch(() => {});
+  options.signal?.addEventListener("abort", stop, { once: true });
   try {
     await client.connect();
-    const result = await client.query<{ locked: boolean }>(
-      "SELECT pg_try_advisory_lock($1::int4, $2::int4) AS locked",
-      [key[0], key[1]],
-    );
-    locked = result.rows[0]?.locked === true;
+    if (waitMs === 0) {
+      const result = await client.query<{ locked: boolean }>(
+        "SELECT pg_try_advisory_lock($1::int4, $2::int4) AS locked",
+        [key[0], key[1]],
+      );
+      locked = result.rows[0]?.locked === true;
+    } else {
+      await client.query(`SET lock_timeout = ${waitMs}`);
+      try {
+        await client.query("SELECT pg_advisory_lock($1::int4, $2::int4)", [key[0], key[1]]);
+        locked = true;
+      } catch (error) {
+        // 55P03 lock_not_available: the wait ran out with the lock still held elsewhere.
+        if ((error as { code?: unknown }).code !== "55P03") throw error;
+      }
+      if (locked) await client.query("SET lock_timeout = 0");
+    }
   } catch (cause) {
     released = true;
     await client.end().catch(() => {});
+    options.signal?.throwIfAborted();
     throw new ComplianceError(
       "INPUT_UNREADABLE",
       `cannot take the export lock in PostgreSQL at ${location}: ${scrub((cause as Error).message, urlSecrets(url))}`,
       { subject: location, cause },
     );
+  } finally {
+    options.signal?.removeEventListener("abort", stop);
   }
   if (!locked) {
     released = true;
