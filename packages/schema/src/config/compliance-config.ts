@@ -59,6 +59,11 @@ export const complianceConfigSchema = z.object({
       timezone: z.string().optional(),
     })
     .optional(),
+  /**
+   * Sign every exported package: `key` is an Ed25519 private key (from `iddio-compliance keygen`),
+   * as a file path or as PEM text from `${VAR}`. Each package gets `summary.json.sig`.
+   */
+  signing: z.strictObject({ key: z.string().min(1) }).optional(),
   connectors: z.array(connectorConfigSchema).default([]),
   /** The connector outbox: a push still pending `alert_after_hours` after it was queued degrades `/healthz`. */
   outbox: z

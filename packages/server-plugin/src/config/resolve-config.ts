@@ -1,5 +1,7 @@
+import type { KeyObject } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { isComplianceError, readPrivateKey } from "@iddio-compliance/core";
 import { complianceConfigSchema, formatKeyPath } from "@iddio-compliance/schema";
 import { isPostgresUrl, validateOrgId } from "@iddio-compliance/source-postgres";
 import { ComplianceConfigError, type ConfigIssue } from "../errors/config-error.ts";
@@ -32,6 +34,8 @@ export interface ResolvedAutoExport {
   /** `auto_export.backfill_from`: on a fresh state, periods from this date on are owed. */
   backfillFrom: string | undefined;
   storage: StorageTarget;
+  /** `compliance.signing.key`, read: every package is signed with it. Never logged. */
+  signingKey: KeyObject | undefined;
   /** Redacted storage URL for logs and the ledger. */
   storageUrl: string;
   s3: S3StorageConfig;
@@ -151,6 +155,21 @@ export function resolveComplianceConfig(
   if (!parsed.success) throw new ComplianceConfigError(issues);
   const config = parsed.data;
 
+  let signingKey: KeyObject | undefined;
+  if (config.signing) {
+    try {
+      signingKey = readPrivateKey(config.signing.key, "compliance.signing.key");
+    } catch (error) {
+      if (!isComplianceError(error)) throw error;
+      // The value may be key material: the message says what is wrong, never what was given.
+      issues.push({
+        path: "compliance.signing.key",
+        message:
+          "not a readable Ed25519 private key (a PEM file path, or PEM text from ${VAR}; see iddio-compliance keygen)",
+      });
+    }
+  }
+
   let autoExport: ResolvedAutoExport | undefined;
   if (config.auto_export && storage && !("error" in storage) && s3.success) {
     const ae = config.auto_export;
@@ -163,6 +182,7 @@ export function resolveComplianceConfig(
       retentionMonths: ae.retention,
       backfillFrom: ae.backfill_from,
       storage,
+      signingKey,
       storageUrl:
         storage.kind === "s3" ? `s3://${storage.bucket}/${storage.prefix}` : `file://${storage.dir}`,
       s3: { ...options.s3, ...s3.data },
