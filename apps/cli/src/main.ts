@@ -1,3 +1,4 @@
+import { isIddioComplianceError } from "@iddio-compliance/schema";
 import { type CliIo, type Command, processIo } from "./cli-io.ts";
 import { sanitizeTerminal } from "./terminal/sanitize.ts";
 import { UsageError } from "./usage-error.ts";
@@ -42,11 +43,6 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   },
 };
 
-/** Our packages' errors carry a stable `code` and a message prefixed "[iddio-compliance]". */
-function isOwnError(error: unknown): error is Error {
-  return error instanceof Error && error.message.startsWith("[iddio-compliance]");
-}
-
 const HELP = `Usage: iddio-compliance <command> [options]
 
 Turns the hash-chained audit log of the iddio AI-agent proxy into SOC 2 Type II evidence.
@@ -86,10 +82,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       );
       return 2;
     }
-    // Errors of our own packages (coded, message prefixed "[iddio-compliance]") name their file,
-    // flag or key already: print them as they are, without a stack.
-    if (isOwnError(error)) {
-      io.stderr.write(`${sanitizeTerminal(error.message)}\n`);
+    // Errors of our own packages (recognised by type, coded) name their file, flag, key or
+    // connector already: one line, without a stack.
+    if (isIddioComplianceError(error)) {
+      io.stderr.write(`iddio-compliance ${name}: ${sanitizeTerminal(error.message)}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

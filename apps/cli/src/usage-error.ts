@@ -1,5 +1,10 @@
-/** A mistake in how the command was called: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
+import { IddioComplianceError } from "@iddio-compliance/schema";
+
+/** A mistake in how the command was called: printed with a pointer to `--help`, exit code 2. */
+export class UsageError extends IddioComplianceError {
   override readonly name = "UsageError";
-  readonly code = "USAGE";
+
+  constructor(message: string) {
+    super("USAGE", message);
+  }
 }

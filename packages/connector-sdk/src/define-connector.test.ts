@@ -61,7 +61,7 @@ describe("defineConnector", () => {
     expect(isConnectorError(error)).toBe(true);
     expect(error).toMatchObject({ code: "CONNECTOR_CONFIG_INVALID", connector: "billing", retryable: false });
     expect((error as Error).message).toBe(
-      '[iddio-compliance] [billing] Missing required option "api_key"; Invalid option "documents["CC6.1"]": Invalid string: must match pattern /^[a-z-]+$/; Unknown option "apikey"',
+      'billing: Missing required option "api_key"; Invalid option "documents["CC6.1"]": Invalid string: must match pattern /^[a-z-]+$/; Unknown option "apikey"',
     );
   });
 
@@ -77,7 +77,7 @@ describe("defineConnector", () => {
       create: () => ({ check: async () => undefined, push: async () => ({ files: [] }) }),
     });
     expect(() => leaky.create({ client_secret: "hunter2-secret" })).toThrow(
-      '[iddio-compliance] [leaky] Invalid option "client_secret": too short: [REDACTED]',
+      'leaky: Invalid option "client_secret": too short: [REDACTED]',
     );
     try {
       leaky.create({ client_secret: "hunter2-secret" });
@@ -116,7 +116,7 @@ describe("defineConnector", () => {
     const error = await connector.push(tinyPackage()).catch((e) => e);
     expect(error).toBeInstanceOf(ConnectorError);
     expect(error).toMatchObject({ code: "CONNECTOR_FAILED", connector: "sample", retryable: false });
-    expect(error.message).toBe("[iddio-compliance] [sample] remote refused key [REDACTED]");
+    expect(error.message).toBe("sample: remote refused key [REDACTED]");
     expect(String(error.cause)).not.toContain("key-0123456789");
   });
 
@@ -149,8 +149,8 @@ describe("defineConnector", () => {
 
 describe("isConnectorError", () => {
   it("recognises an error branded by another copy of the SDK, and nothing else", () => {
-    const foreign = Object.assign(new Error("x"), { code: "CONNECTOR_HTTP_500" });
-    Object.defineProperty(foreign, Symbol.for("iddio-compliance.connector-error"), { value: true });
+    const foreign = Object.assign(new Error("x"), { code: "CONNECTOR_HTTP_500", name: "ConnectorError" });
+    Object.defineProperty(foreign, Symbol.for("iddio-compliance.error"), { value: true });
     expect(isConnectorError(foreign)).toBe(true);
     expect(isConnectorError(new Error("x"))).toBe(false);
     expect(isConnectorError({ code: "CONNECTOR_HTTP_500" })).toBe(false);
@@ -171,7 +171,7 @@ describe("isConnectorError", () => {
       connector: "vanta",
       status: 429,
       retryable: true,
-      message: "[iddio-compliance] [vanta] slow down",
+      message: "vanta: slow down",
     });
   });
 });

@@ -66,10 +66,6 @@ function envelope(input: unknown): { rest: unknown; name: string | undefined } {
   return { rest, name: typeof name === "string" && name !== "" ? name : undefined };
 }
 
-function stripPrefix(message: string): string {
-  return message.replace(/^\[iddio-compliance\] (\[[^\]]*\] )?/, "");
-}
-
 /** Turns anything thrown into a redacted `ConnectorError` of `connector`. */
 function normalizeError(
   error: unknown,
@@ -78,12 +74,12 @@ function normalizeError(
   signal: AbortSignal,
 ): ConnectorError {
   if (isConnectorError(error)) {
-    const message = redactor.redact(error.message);
-    if (message === error.message && error.connector) return error;
+    const problem = redactor.redact(error.problem);
+    if (problem === error.problem && error.connector) return error;
     return new ConnectorError({
       code: error.code,
       connector: error.connector ?? connector,
-      message: stripPrefix(message),
+      message: problem,
       status: error.status,
       retryable: error.retryable,
       retryAfterMs: error.retryAfterMs,

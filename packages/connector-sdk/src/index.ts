@@ -1,4 +1,6 @@
 export type { EvidenceSummary } from "@iddio-compliance/schema";
+// The project's one error base (owned by @iddio-compliance/schema): a connector needs only the SDK.
+export { IddioComplianceError, isIddioComplianceError, renderError } from "@iddio-compliance/schema";
 export { formatConfigIssues, formatKeyPath } from "./config/format-config-issues.ts";
 export { secureUrlSchema } from "./config/secure-url-schema.ts";
 export type {

@@ -6,6 +6,12 @@ export {
   s3StorageConfigSchema,
 } from "./config/compliance-config.ts";
 export { formatKeyPath } from "./config/key-path.ts";
+export type { IddioComplianceErrorOptions } from "./errors/iddio-compliance-error.ts";
+export {
+  IddioComplianceError,
+  isIddioComplianceError,
+  renderError,
+} from "./errors/iddio-compliance-error.ts";
 export type { AuditLogIntegrity, ChainFinding } from "./evidence/audit-log-integrity.ts";
 export {
   auditLogIntegritySchema,

@@ -15,8 +15,7 @@ import {
   type FakeReceiver,
   startFakeReceiver,
 } from "../../../../packages/connectors/webhook/src/test-support/fake-webhook-receiver.ts";
-import type { CliIo } from "../cli-io.ts";
-import { push } from "./push.ts";
+import { runCli } from "../test-support/run-cli.ts";
 
 const CONFIG = `
 server:
@@ -33,17 +32,9 @@ compliance:
     - { type: webhook, name: grc-hook, url: "\${WEBHOOK_URL}", secret: \${WEBHOOK_SECRET} }
 `;
 
-async function runPush(argv: string[], env: Record<string, string | undefined>, cwd: string) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-    cwd,
-  };
-  const code = await push(argv, io);
-  return { code, stdout, stderr };
+/** `iddio-compliance push …` through the CLI's own entry point. */
+function runPush(argv: string[], env: Record<string, string | undefined>, cwd: string) {
+  return runCli(["push", ...argv], { env, cwd });
 }
 
 describe("iddio-compliance push", () => {
@@ -143,9 +134,7 @@ describe("iddio-compliance push", () => {
       dir,
     );
     expect(code).toBe(1);
-    expect(stderr).toMatch(
-      /^drata\tFAILED\tCONNECTOR_HTTP_401: \[iddio-compliance\] \[drata\] GET .* answered 401/m,
-    );
+    expect(stderr).toMatch(/^drata\tFAILED\tCONNECTOR_HTTP_401: drata: GET .* answered 401/m);
     expect(stderr).toContain("1 of 3 connector(s) failed");
     expect(stdout).toMatch(/^vanta\t/m);
     expect(stdout).toMatch(/^grc-hook\t/m);
@@ -226,7 +215,7 @@ describe("iddio-compliance push", () => {
     const { code, stderr } = await runPush([pkgDir, "--config", "bad.yaml"], env, dir);
     expect(code).toBe(2);
     expect(stderr).toContain(
-      'bad.yaml: compliance.connectors[0]: [vanta] Missing required option "client_id"; Unknown option "clientid"',
+      'bad.yaml: compliance.connectors[0]: vanta: Missing required option "client_id"; Unknown option "clientid"',
     );
     expect(stderr).not.toContain(env.VANTA_CLIENT_SECRET);
   });

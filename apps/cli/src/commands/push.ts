@@ -16,6 +16,7 @@ import {
 import { vanta } from "@iddio-compliance/connector-vanta";
 import { webhook } from "@iddio-compliance/connector-webhook";
 import { isServerConfigError, loadServerConfig } from "@iddio-compliance/core";
+import { IddioComplianceError } from "@iddio-compliance/schema";
 import type { CliIo, Command } from "../cli-io.ts";
 import { parseFlags } from "../parse-flags.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
@@ -41,8 +42,12 @@ Exit codes: 0 every push succeeded; 1 a push failed; 2 usage, config or package 
 
 const BUILT_IN: Record<string, ConnectorDefinition> = { vanta, drata, webhook };
 
-/** A problem with the command line, the config or the package: exit 2. */
-class InputError extends Error {}
+/** A problem with the config or the package: exit 2. */
+class InputError extends IddioComplianceError {
+  constructor(message: string) {
+    super("INPUT_INVALID", message);
+  }
+}
 
 async function resolveDefinition(type: string, keyPath: string): Promise<ConnectorDefinition> {
   const builtIn = BUILT_IN[type];
@@ -61,10 +66,6 @@ async function resolveDefinition(type: string, keyPath: string): Promise<Connect
     );
   }
   return module.default;
-}
-
-function stripPrefix(message: string): string {
-  return message.replace(/^\[iddio-compliance\] /, "");
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
@@ -90,7 +91,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     ({ compliance } = await loadServerConfig(resolve(io.cwd, configFile), { env: io.env, file: configFile }));
   } catch (error) {
-    if (isServerConfigError(error)) throw new InputError(stripPrefix(error.message));
+    if (isServerConfigError(error)) throw new InputError(error.message);
     throw error;
   }
   const entries = compliance.connectors.map((entry, index) => ({
@@ -114,7 +115,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   try {
     pkg = await loadEvidencePackage(resolve(io.cwd, positionals[0] as string));
   } catch (error) {
-    if (isConnectorError(error)) throw new InputError(stripPrefix(error.message));
+    if (isConnectorError(error)) throw new InputError(error.message);
     throw error;
   }
 
@@ -128,7 +129,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       connectors.push(definition.create(entry, { logger }));
     } catch (error) {
       if (isConnectorError(error))
-        throw new InputError(`${configFile}: ${keyPath}: ${redactor.redact(stripPrefix(error.message))}`);
+        throw new InputError(`${configFile}: ${keyPath}: ${redactor.redact(error.message)}`);
       throw error;
     }
   }
@@ -170,23 +171,4 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** `iddio-compliance push DIR --config FILE [--connector NAME] [--dry-run]`. */
-export const push: Command = async (argv, io) => {
-  try {
-    return await run(argv, io);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(
-        `iddio-compliance push: ${sanitizeTerminal(error.message)}\nRun 'iddio-compliance push --help' for usage.\n`,
-      );
-      return 2;
-    }
-    if (error instanceof InputError) {
-      io.stderr.write(`iddio-compliance push: ${sanitizeTerminal(error.message)}\n`);
-      return 2;
-    }
-    throw error;
-  }
-};
-
-/** Alias following the other commands' naming (`exportCommand`, `verifyCommand`). */
-export const pushCommand: Command = push;
+export const pushCommand: Command = run;

@@ -1,4 +1,4 @@
-const BRAND = Symbol.for("iddio-compliance.connector-error");
+import { IddioComplianceError, isIddioComplianceError } from "@iddio-compliance/schema";
 
 /** Stable error codes every connector shares; connectors may add their own `CONNECTOR_*` codes. */
 export type ConnectorErrorCode =
@@ -18,7 +18,7 @@ export type ConnectorErrorCode =
 export interface ConnectorErrorInit {
   /** Stable machine-readable code, e.g. `CONNECTOR_HTTP_401`. */
   code: ConnectorErrorCode;
-  /** The message without the `[iddio-compliance] [name]` prefix; must already be free of secrets. */
+  /** What went wrong (the connector's name is put before it); must already be free of secrets. */
   message: string;
   /** The connector (instance name) that failed; omitted for failures outside a connector. */
   connector?: string | undefined;
@@ -34,26 +34,29 @@ export interface ConnectorErrorInit {
 
 /**
  * Every failure a connector reports. Messages read
- * `[iddio-compliance] [vanta] POST https://api.vanta.com/v1/… answered 404 Not Found: …` and never
- * contain a secret.
+ * `vanta: POST https://api.vanta.com/v1/… answered 404 Not Found: …` (the connector's name, then
+ * the problem) and never contain a secret; `subject` is the connector's name.
  */
-export class ConnectorError extends Error {
+export class ConnectorError extends IddioComplianceError {
   override readonly name = "ConnectorError";
-  readonly code: ConnectorErrorCode;
+  declare readonly code: ConnectorErrorCode;
+  /** What went wrong, without the connector's name. */
+  readonly problem: string;
   readonly connector: string | undefined;
   readonly status: number | undefined;
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
 
   constructor(init: ConnectorErrorInit) {
-    const prefix = init.connector ? `[iddio-compliance] [${init.connector}] ` : "[iddio-compliance] ";
-    super(prefix + init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.code = init.code;
+    super(init.code, init.connector ? `${init.connector}: ${init.message}` : init.message, {
+      subject: init.connector,
+      cause: init.cause,
+    });
+    this.problem = init.message;
     this.connector = init.connector;
     this.status = init.status;
     this.retryable = init.retryable ?? false;
     this.retryAfterMs = init.retryAfterMs;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 
   /** A plain object for logs and JSON output (`JSON.stringify(error)`). */
@@ -72,5 +75,5 @@ export class ConnectorError extends Error {
 
 /** True for a {@link ConnectorError}, also one thrown by another copy of this package. */
 export function isConnectorError(value: unknown): value is ConnectorError {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return isIddioComplianceError(value) && value.name === "ConnectorError";
 }

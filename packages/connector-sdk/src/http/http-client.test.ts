@@ -142,6 +142,21 @@ describe("http client", () => {
     expect(sleeps).toHaveLength(2);
   });
 
+  it("reports an API key HTTP headers cannot carry as a config error, at once, without repeating it", async () => {
+    const server = await fake();
+    const { http, sleeps } = client({ retry: { limit: 3, baseDelayMs: 1 } });
+    for (const key of ["sk_live_abc\ndef", "sk_live_abc€def"]) {
+      const error = await http
+        .request({ url: `${server.url}/x`, headers: { authorization: `Bearer ${key}` } })
+        .catch((e) => e);
+      expect(error).toMatchObject({ code: "CONNECTOR_CONFIG_INVALID", retryable: false });
+      expect(error.message).toContain("the authorization header holds a character HTTP headers cannot carry");
+      expect(error.message).not.toContain("sk_live");
+    }
+    expect(sleeps).toEqual([]);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("aborts while waiting between attempts", async () => {
     const server = await fake();
     const controller = new AbortController();

@@ -176,11 +176,26 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
         retryable: false,
       });
 
+    // A header value HTTP cannot carry (a newline, a character above U+00FF) is a config mistake,
+    // usually in the API key: never retried, and the value (a secret) is never repeated.
+    const unsendable = (header: string | null): ConnectorError =>
+      fail({
+        code: "CONNECTOR_CONFIG_INVALID",
+        message: `${method} ${shownUrl} could not be sent: ${header ? `the ${header} header` : "a header"} holds a character HTTP headers cannot carry (look for a stray newline or a non-ASCII character in the API key, token or secret)`,
+        retryable: false,
+      });
+
     async function attempt(number: number): Promise<HttpResponse<T>> {
       const headers = new Headers({ "user-agent": userAgent });
       if (req.json !== undefined) headers.set("content-type", "application/json");
       const extra = typeof req.headers === "function" ? await req.headers(number) : req.headers;
-      for (const [name, value] of Object.entries(extra ?? {})) headers.set(name, value);
+      for (const [name, value] of Object.entries(extra ?? {})) {
+        try {
+          headers.set(name, value);
+        } catch {
+          throw unsendable(name);
+        }
+      }
       const body =
         req.json !== undefined
           ? JSON.stringify(req.json)
@@ -245,6 +260,10 @@ export function createHttpClient(options: HttpOptions, deps: HttpClientDeps): Ht
             message: `${method} ${shownUrl} did not complete within ${timeoutMs} ms`,
             retryable: true,
           });
+        // fetch refuses a request it cannot build (a header value with a newline or a character
+        // above U+00FF) with a TypeError that has no cause and quotes the value: a config error,
+        // never retried, and never repeated (the value is usually the API key).
+        if (error instanceof TypeError && error.cause === undefined) throw unsendable(null);
         const cause = (error as Error)?.cause ?? error;
         throw fail({
           code: "CONNECTOR_NETWORK",

@@ -191,7 +191,7 @@ describe("vanta connector", () => {
 
   it("names the missing option and refuses plain http to a remote host", () => {
     expect(() => vanta.create({ client_secret: "x", documents: DOCUMENTS })).toThrow(
-      '[iddio-compliance] [vanta] Missing required option "client_id"',
+      'vanta: Missing required option "client_id"',
     );
     expect(() =>
       vanta.create({

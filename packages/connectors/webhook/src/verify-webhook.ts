@@ -1,7 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
+import { IddioComplianceError, isIddioComplianceError } from "@iddio-compliance/connector-sdk";
 import { signWebhook } from "./sign-webhook.ts";
-
-const BRAND = Symbol.for("iddio-compliance.webhook-verification-error");
 
 /** Why a delivery was refused. */
 export type WebhookVerificationCode =
@@ -11,20 +10,18 @@ export type WebhookVerificationCode =
   | "WEBHOOK_SIGNATURE_INVALID";
 
 /** A delivery that must not be trusted. */
-export class WebhookVerificationError extends Error {
+export class WebhookVerificationError extends IddioComplianceError {
   override readonly name = "WebhookVerificationError";
-  readonly code: WebhookVerificationCode;
+  declare readonly code: WebhookVerificationCode;
 
   constructor(code: WebhookVerificationCode, message: string) {
-    super(`[iddio-compliance] [webhook] ${message}`);
-    this.code = code;
-    Object.defineProperty(this, BRAND, { value: true });
+    super(code, `webhook: ${message}`, { subject: "webhook" });
   }
 }
 
 /** True for a {@link WebhookVerificationError}, also from another copy of this package. */
 export function isWebhookVerificationError(value: unknown): value is WebhookVerificationError {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return isIddioComplianceError(value) && value.name === "WebhookVerificationError";
 }
 
 /** Options of {@link verifyWebhook}. */

@@ -47,7 +47,7 @@ describe("interpolateEnv", () => {
       keyPath: "compliance.connectors[0].client_secret",
     });
     expect((error as Error).message).toBe(
-      "[iddio-compliance] server.yaml: environment variable VANTA_CLIENT_SECRET is not set (used at compliance.connectors[0].client_secret)",
+      "server.yaml: environment variable VANTA_CLIENT_SECRET is not set (used at compliance.connectors[0].client_secret)",
     );
   });
 

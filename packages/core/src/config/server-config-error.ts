@@ -1,4 +1,4 @@
-const BRAND = Symbol.for("iddio-compliance.server-config-error");
+import { IddioComplianceError, isIddioComplianceError } from "@iddio-compliance/schema/wire";
 
 /** Stable codes of {@link ServerConfigError}. */
 export type ServerConfigErrorCode =
@@ -13,9 +13,9 @@ export type ServerConfigErrorCode =
  * A server config file that cannot be used. The message names the file and the key path
  * (`compliance.auto_export.schedule`) or the missing environment variable, never a value.
  */
-export class ServerConfigError extends Error {
+export class ServerConfigError extends IddioComplianceError {
   override readonly name = "ServerConfigError";
-  readonly code: ServerConfigErrorCode;
+  declare readonly code: ServerConfigErrorCode;
   /** The config file, when the config came from one. */
   readonly file: string | undefined;
   /** Key path of the first problem, e.g. `compliance.connectors[0].client_secret`. */
@@ -33,19 +33,14 @@ export class ServerConfigError extends Error {
       cause?: unknown;
     } = {},
   ) {
-    super(
-      `[iddio-compliance] ${message}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.code = code;
+    super(code, message, { subject: options.keyPath ?? options.file, cause: options.cause });
     this.file = options.file;
     this.keyPath = options.keyPath;
     this.variable = options.variable;
-    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
 /** Recognises a {@link ServerConfigError}, also one thrown by another copy of this package. */
 export function isServerConfigError(value: unknown): value is ServerConfigError {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return isIddioComplianceError(value) && value.name === "ServerConfigError";
 }

@@ -1,4 +1,4 @@
-const BRAND = Symbol.for("iddio-compliance.error");
+import { IddioComplianceError, isIddioComplianceError } from "@iddio-compliance/schema/wire";
 
 /** Stable codes of the errors `@iddio-compliance/core` throws for misuse and bad input. */
 export type ComplianceErrorCode =
@@ -16,28 +16,20 @@ export type ComplianceErrorCode =
  * An error the caller can act on: a stable `code`, a message that names the file, option or key,
  * and the `cause` when another error led to it.
  */
-export class ComplianceError extends Error {
+export class ComplianceError extends IddioComplianceError {
   override readonly name = "ComplianceError";
-  readonly code: ComplianceErrorCode;
-  /** The file, flag or option the error is about, when there is one. */
-  readonly subject: string | undefined;
+  declare readonly code: ComplianceErrorCode;
 
   constructor(
     code: ComplianceErrorCode,
     message: string,
-    options: { subject?: string; cause?: unknown } = {},
+    options: { subject?: string | undefined; cause?: unknown } = {},
   ) {
-    super(
-      `[iddio-compliance] ${message}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.code = code;
-    this.subject = options.subject;
-    Object.defineProperty(this, BRAND, { value: true });
+    super(code, message, options);
   }
 }
 
 /** Recognises a {@link ComplianceError}, also one thrown by another copy of this package. */
 export function isComplianceError(value: unknown): value is ComplianceError {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return isIddioComplianceError(value) && value.name === "ComplianceError";
 }

@@ -150,7 +150,7 @@ export class MappingThread implements ChainSink {
 /** Rebuilds an error thrown on the mapping thread, keeping a {@link ComplianceError}'s code. */
 function rebuild(reply: MappingReply & { type: "failed" }): Error {
   if (reply.code)
-    return new ComplianceError(reply.code, reply.message.replace(/^\[iddio-compliance\] /, ""), {
+    return new ComplianceError(reply.code, reply.message, {
       ...(reply.subject ? { subject: reply.subject } : {}),
     });
   const error = new Error(`mapping thread failed: ${reply.message}`);

@@ -2,6 +2,11 @@
 // that only reads records does not load zod): the Go-compatible encoder, struct orders, tier names,
 // and the file names of a package.
 
+export {
+  IddioComplianceError,
+  isIddioComplianceError,
+  renderError,
+} from "../errors/iddio-compliance-error.ts";
 export type { CriterionDocument } from "../evidence/package-files.ts";
 export {
   CSV_LIST_FILES,

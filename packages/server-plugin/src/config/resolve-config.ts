@@ -247,7 +247,7 @@ function resolvePostgres(
     try {
       orgIds.push(validateOrgId(id, path));
     } catch (error) {
-      issues.push({ path, message: (error as Error).message.replace(/^\[iddio-compliance\] [^:]*: /, "") });
+      issues.push({ path, message: (error as Error).message.replace(`${path}: `, "") });
       continue;
     }
     if (orgIds.indexOf(id) !== orgIds.length - 1) {

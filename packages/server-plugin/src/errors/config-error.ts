@@ -10,6 +10,7 @@ export interface ConfigIssue {
 
 /** The `compliance` block of the server config is invalid; `issues` names every bad key. */
 export class ComplianceConfigError extends ServerPluginError {
+  override readonly name = "ComplianceConfigError";
   /** Every invalid key, in config order. */
   readonly issues: readonly ConfigIssue[];
 

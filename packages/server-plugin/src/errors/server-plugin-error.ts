@@ -1,4 +1,4 @@
-const BRAND = Symbol.for("iddio-compliance.server-plugin.error");
+import { IddioComplianceError, isIddioComplianceError } from "@iddio-compliance/schema";
 
 /** Stable codes of the errors `@iddio-compliance/server-plugin` throws. */
 export type ServerPluginErrorCode =
@@ -17,28 +17,23 @@ export type ServerPluginErrorCode =
  * An error of the server plugin: a stable `code`, the config key, file or package it is about
  * (`subject`) and the `cause` when another error led to it. Messages never hold secret values.
  */
-export class ServerPluginError extends Error {
-  override readonly name = "ServerPluginError";
-  readonly code: ServerPluginErrorCode;
-  /** The config key path, file or package the error is about, when there is one. */
-  readonly subject: string | undefined;
+export class ServerPluginError extends IddioComplianceError {
+  override readonly name: string = "ServerPluginError";
+  declare readonly code: ServerPluginErrorCode;
 
   constructor(
     code: ServerPluginErrorCode,
     message: string,
     options: { subject?: string; cause?: unknown } = {},
   ) {
-    super(
-      `[iddio-compliance] [server-plugin] ${message}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.code = code;
-    this.subject = options.subject;
-    Object.defineProperty(this, BRAND, { value: true });
+    super(code, message, options);
   }
 }
 
 /** Recognises a {@link ServerPluginError}, also one thrown by another copy of this package. */
 export function isServerPluginError(value: unknown): value is ServerPluginError {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return (
+    isIddioComplianceError(value) &&
+    (value.name === "ServerPluginError" || value.name === "ComplianceConfigError")
+  );
 }

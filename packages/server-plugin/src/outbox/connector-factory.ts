@@ -1,4 +1,8 @@
-import { type ConnectorDefinition, isConnectorDefinition } from "@iddio-compliance/connector-sdk";
+import {
+  type ConnectorDefinition,
+  isConnectorDefinition,
+  isConnectorError,
+} from "@iddio-compliance/connector-sdk";
 import type { ConnectorEntry } from "../config/resolve-config.ts";
 import { ComplianceConfigError } from "../errors/config-error.ts";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
@@ -56,7 +60,7 @@ export function connectorFactory(
           }),
         );
       } catch (error) {
-        const message = (error as Error).message.replace(/^\[iddio-compliance\] (\[[^\]]*\] )?/, "");
+        const message = isConnectorError(error) ? error.problem : (error as Error).message;
         throw new ComplianceConfigError([
           { path: `compliance.connectors[${i}]`, message: `${entry.type}: ${message}` },
         ]);

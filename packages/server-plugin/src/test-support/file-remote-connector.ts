@@ -34,7 +34,7 @@ export function fileRemoteConnector(
       options.onSend?.();
       if (failures > 0) {
         failures--;
-        throw Object.assign(new Error(`[iddio-compliance] [${name}] POST answered 503 Service Unavailable`), {
+        throw Object.assign(new Error(`${name}: POST answered 503 Service Unavailable`), {
           code: "CONNECTOR_HTTP_503",
           retryable: true,
         });

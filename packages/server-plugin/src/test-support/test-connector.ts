@@ -15,9 +15,7 @@ export function testConnector(
       if (failures > 0) {
         failures--;
         throw Object.assign(
-          new Error(
-            `[iddio-compliance] [${name}] POST https://grc.example/upload answered 503 Service Unavailable`,
-          ),
+          new Error(`${name}: POST https://grc.example/upload answered 503 Service Unavailable`),
           {
             code: "CONNECTOR_HTTP_503",
             retryable: true,

@@ -60,9 +60,7 @@ export function resolveMapping(input: AuditEventsMappingInput = {}): AuditEvents
   const known = new Set(COMMAND_EVENT_FIELDS.map((f) => f.name));
   for (const name of Object.keys(fields ?? {})) {
     if (!known.has(name))
-      throw new TypeError(
-        `[iddio-compliance] [postgres] mapping.fields: "${name}" is not a command event field`,
-      );
+      throw new TypeError(`postgres mapping.fields: "${name}" is not a command event field`);
   }
   return {
     ...DEFAULT_AUDIT_EVENTS_MAPPING,
