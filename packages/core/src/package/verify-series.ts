@@ -73,7 +73,7 @@ export async function verifySeries(
       problems.push({
         kind: "package",
         dirs: [dir],
-        message: `${dir}: ${error.message.replace(/^\[iddio-compliance\] /, "")}`,
+        message: `${dir}: ${error.message}`,
       });
     }
   }
