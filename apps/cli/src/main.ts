@@ -15,7 +15,19 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   },
   "verify-package": {
     load: async () => (await import("./commands/verify-package.ts")).verifyPackageCommand,
-    summary: "check a package against its manifest",
+    summary: "check a package: manifest, meaning, signature (--key), a sample (--sample)",
+  },
+  "verify-series": {
+    load: async () => (await import("./commands/verify-series.ts")).verifySeriesCommand,
+    summary: "check packages as one series: contiguous, linked, one chain, one key",
+  },
+  draw: {
+    load: async () => (await import("./commands/draw.ts")).drawCommand,
+    summary: "draw a reproducible auditor sample with inclusion proofs",
+  },
+  keygen: {
+    load: async () => (await import("./commands/keygen.ts")).keygenCommand,
+    summary: "write an Ed25519 key pair for signing packages",
   },
   report: {
     load: async () => (await import("./commands/report.ts")).reportCommand,
