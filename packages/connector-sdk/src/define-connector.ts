@@ -243,7 +243,7 @@ export function defineConnector<S extends z.ZodType>(spec: ConnectorSpec<S>): Co
         let result: Awaited<ReturnType<ConnectorImplementation["push"]>>;
         try {
           try {
-            assertPackageIntact(pkg);
+            await assertPackageIntact(pkg);
           } catch (error) {
             throw normalizeError(error, label, redactor, pushSignal);
           }

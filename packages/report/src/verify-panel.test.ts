@@ -1,4 +1,4 @@
-import { generateKeyPairSync, sign } from "node:crypto";
+import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -90,6 +90,15 @@ describe("the verification panel", () => {
   it("checks the Ed25519 signature of summary.json with a pasted public key, and refuses another key", async () => {
     const signed = copy("signed");
     const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+    // A signed package's summary names its key (as `export --sign` writes it); then the signature.
+    const keyId = createHash("sha256")
+      .update(publicKey.export({ type: "spki", format: "der" }))
+      .digest("hex");
+    const summary = JSON.parse(readFileSync(join(signed, "summary.json"), "utf8"));
+    writeFileSync(
+      join(signed, "summary.json"),
+      `${JSON.stringify({ ...summary, signing: { algorithm: "ed25519", key_id: keyId } }, null, 2)}\n`,
+    );
     writeFileSync(
       join(signed, "summary.json.sig"),
       sign(null, readFileSync(join(signed, "summary.json")), privateKey),

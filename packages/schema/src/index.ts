@@ -37,6 +37,13 @@ export type { Cc63AuthorizationChanges } from "./evidence/cc6-3-authorization-ch
 export { cc63AuthorizationChangesSchema } from "./evidence/cc6-3-authorization-changes.ts";
 export type { Cc72MonitoringEvidence } from "./evidence/cc7-2-monitoring-evidence.ts";
 export { cc72MonitoringEvidenceSchema } from "./evidence/cc7-2-monitoring-evidence.ts";
+export type {
+  ManifestItem,
+  ManifestProblem,
+  ManifestProblemKind,
+  PresentFile,
+} from "./evidence/check-manifest.ts";
+export { checkManifest, describeManifestProblem, isPackageFileName } from "./evidence/check-manifest.ts";
 export type { EvidenceFileName } from "./evidence/index.ts";
 export { EVIDENCE_FILES } from "./evidence/index.ts";
 export type { CriterionDocument } from "./evidence/package-files.ts";
@@ -46,6 +53,8 @@ export {
   INTEGRITY_FINDINGS_CSV,
   listLocation,
   REASONS_CSV,
+  SIGNATURE_FILE,
+  SUMMARY_FILE,
 } from "./evidence/package-files.ts";
 export type { MerkleSummary, PreviousPackage, SampleFile, SigningSummary } from "./evidence/package-trust.ts";
 export { merkleSchema, previousSchema, sampleFileSchema, signingSchema } from "./evidence/package-trust.ts";

@@ -78,12 +78,21 @@ describe("loadEvidencePackage", () => {
     await expect(loadEvidencePackage(join(root, "nowhere"))).rejects.toThrow(/"summary.json" is missing/);
   });
 
+  it("refuses a folder holding a file its manifest does not list, as verify-package does", async () => {
+    const dir = await writeEvidencePackage(join(root, "unlisted"));
+    await writeFile(join(dir, "notes.txt"), "added after export");
+    await expect(loadEvidencePackage(dir)).rejects.toMatchObject({
+      code: "CONNECTOR_PACKAGE_INVALID",
+      message: expect.stringContaining('"notes.txt" is not listed in the manifest'),
+    });
+  });
+
   it("detects bytes changed after loading", async () => {
     const pkg = await loadEvidencePackage(await writeEvidencePackage(join(root, "later")));
-    expect(() => assertPackageIntact(pkg)).not.toThrow();
+    await expect(assertPackageIntact(pkg)).resolves.toBeUndefined();
     const first = pkg.files[0];
     if (first) first.bytes[0] = 0;
-    expect(() => assertPackageIntact(pkg)).toThrow(/"cc6.1-access-controls.json" has SHA-256/);
+    await expect(assertPackageIntact(pkg)).rejects.toThrow(/"cc6.1-access-controls.json" has SHA-256/);
   });
 });
 

@@ -1,11 +1,8 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type EvidenceSummary, summarySchema } from "@iddio-compliance/schema";
+import { type EvidenceSummary, SUMMARY_FILE, summarySchema } from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
-
-/** The detached Ed25519 signature of `summary.json` (64 raw bytes), written after it. */
-export const SIGNATURE_FILE = "summary.json.sig";
 
 /** A package's `summary.json`, its trust fields `null` when an older package lacks them. */
 export type PackageSummary = EvidenceSummary & {
@@ -30,7 +27,7 @@ export interface SummaryFile {
  * is missing, not JSON or not a summary: without it nothing else of the package can be checked.
  */
 export function readSummaryFile(dir: string): SummaryFile {
-  const path = join(dir, "summary.json");
+  const path = join(dir, SUMMARY_FILE);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

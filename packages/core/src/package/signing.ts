@@ -9,8 +9,8 @@ import {
 } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SIGNATURE_FILE, SUMMARY_FILE } from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
-import { SIGNATURE_FILE } from "./read-package.ts";
 
 /** The signature scheme of packages: Ed25519 (RFC 8032) over `summary.json`'s exact bytes. */
 export const SIGNING_ALGORITHM = "ed25519";
@@ -132,6 +132,6 @@ export function summarySigning(key: KeyObject): { algorithm: typeof SIGNING_ALGO
 
 /** Signs the `summary.json` already written in `dir` into `summary.json.sig` (64 raw bytes). */
 export function writeSummarySignature(dir: string, key: KeyObject): void {
-  const signature = signBytes(readFileSync(join(dir, "summary.json")), key);
+  const signature = signBytes(readFileSync(join(dir, SUMMARY_FILE)), key);
   writeFileSync(join(dir, SIGNATURE_FILE), signature, { flag: "wx" });
 }

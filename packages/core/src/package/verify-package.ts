@@ -1,18 +1,22 @@
 import { createHash, type KeyObject } from "node:crypto";
 import { createReadStream, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import {
+  checkManifest,
+  type ManifestProblemKind,
+  type PresentFile,
+  SIGNATURE_FILE,
+  SUMMARY_FILE,
+} from "@iddio-compliance/schema";
 import { checkSummaryMeaning, type PackageDocument } from "./meaning.ts";
-import { type PackageSummary, readSummaryFile, SIGNATURE_FILE } from "./read-package.ts";
+import { type PackageSummary, readSummaryFile } from "./read-package.ts";
 import { keyIdOf, verifySignature } from "./signing.ts";
 
 /** One problem found in a package. */
 export interface PackageProblem {
   file: string;
   problem:
-    | "missing"
-    | "size_mismatch"
-    | "digest_mismatch"
-    | "not_in_manifest"
+    | ManifestProblemKind
     | "signature_missing"
     | "signature_invalid"
     | "key_mismatch"
@@ -52,6 +56,23 @@ export interface VerifyPackageOptions {
   publicKey?: KeyObject;
 }
 
+/** What is in a package folder: each entry's name, and its size when it is a regular file. */
+function listPackageDir(dir: string): PresentFile[] {
+  return readdirSync(dir, { withFileTypes: true }).map((entry) => ({
+    name: entry.name,
+    size: entry.isFile() ? statSync(join(dir, entry.name)).size : null,
+  }));
+}
+
+/** Streams a file of the package through SHA-256 (a package file can be large). */
+function sha256OfFile(dir: string): (name: string) => Promise<string> {
+  return async (name) => {
+    const hash = createHash("sha256");
+    for await (const chunk of createReadStream(join(dir, name))) hash.update(chunk as Buffer);
+    return hash.digest("hex");
+  };
+}
+
 /**
  * Checks an evidence package on its own: every file the manifest in `summary.json` lists is present
  * with its size and SHA-256 and no other file is there; the summary's statuses, reasons and
@@ -65,49 +86,10 @@ export async function verifyPackage(
 ): Promise<PackageVerdict> {
   const file = readSummaryFile(dir);
   const { summary } = file;
-  const problems: PackageProblem[] = [];
-  const listed = new Set<string>();
-  const intact = new Set<string>();
-  for (const entry of summary.manifest) {
-    listed.add(entry.file);
-    const path = join(dir, entry.file);
-    if (entry.file.includes("/") || entry.file.includes("\\") || entry.file.startsWith(".")) {
-      problems.push({
-        file: entry.file,
-        problem: "missing",
-        expected: entry.sha256,
-        actual: "unsafe file name",
-      });
-      continue;
-    }
-    let size: number;
-    try {
-      size = statSync(path).size;
-    } catch {
-      problems.push({ file: entry.file, problem: "missing", expected: entry.sha256, actual: null });
-      continue;
-    }
-    if (size !== entry.bytes) {
-      problems.push({
-        file: entry.file,
-        problem: "size_mismatch",
-        expected: String(entry.bytes),
-        actual: String(size),
-      });
-      continue;
-    }
-    const hash = createHash("sha256");
-    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-    const actual = hash.digest("hex");
-    if (actual !== entry.sha256)
-      problems.push({ file: entry.file, problem: "digest_mismatch", expected: entry.sha256, actual });
-    else intact.add(entry.file);
-  }
-  const signed = summary.signing !== null;
-  for (const name of readdirSync(dir).sort()) {
-    if (name === "summary.json" || listed.has(name) || (signed && name === SIGNATURE_FILE)) continue;
-    problems.push({ file: name, problem: "not_in_manifest", expected: null, actual: null });
-  }
+  const problems: PackageProblem[] = await checkManifest(summary, listPackageDir(dir), sha256OfFile(dir));
+  const listed = new Set(summary.manifest.map((entry) => entry.file));
+  const damaged = new Set(problems.map((p) => p.file));
+  const intact = new Set([...listed].filter((name) => !damaged.has(name)));
 
   let meaning: PackageVerdict["meaning"] = "not_checked_csv";
   if (summary.format === "json") {
@@ -123,7 +105,7 @@ export async function verifyPackage(
     };
     for (const p of checkSummaryMeaning(file.raw, read))
       problems.push({
-        file: "summary.json",
+        file: SUMMARY_FILE,
         problem: "meaning_mismatch",
         field: p.field,
         source: p.source,
@@ -173,7 +155,7 @@ function checkSignature(
   if (!key) return { status: "not_checked", keyId };
   if (keyId !== expectedId)
     problems.push({
-      file: "summary.json",
+      file: SUMMARY_FILE,
       problem: "key_mismatch",
       field: "/signing/key_id",
       expected: expectedId,

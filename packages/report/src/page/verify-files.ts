@@ -4,6 +4,14 @@
  * over summary.json's exact bytes with a public key the auditor pastes. Nothing leaves the page.
  */
 
+import {
+  checkManifest,
+  type ManifestItem,
+  type ManifestProblem,
+  SIGNATURE_FILE,
+  SUMMARY_FILE,
+} from "@iddio-compliance/schema/wire";
+
 /** A file the auditor chose or dropped. */
 export interface PickedFile {
   name: string;
@@ -14,7 +22,7 @@ export interface PickedFile {
 /** The check of one file. */
 export interface FileResult {
   file: string;
-  result: "match" | "missing" | "size_mismatch" | "digest_mismatch" | "not_in_manifest" | "unsafe_name";
+  result: "match" | ManifestProblem["problem"];
   expected: string | null;
   actual: string | null;
 }
@@ -35,8 +43,17 @@ export interface PackageCheck {
   signature: SignatureResult;
 }
 
-/** Files that are part of a package without being listed in its manifest. */
-const SELF = new Set(["summary.json", "summary.json.sig"]);
+/** A manifest entry of a summary that has not been validated: what is not there compares as empty. */
+function manifestItem(value: unknown): ManifestItem {
+  const entry = (value ?? {}) as Record<string, unknown>;
+  return { file: String(entry.file ?? ""), bytes: Number(entry.bytes), sha256: String(entry.sha256 ?? "") };
+}
+
+function fileResult(p: ManifestProblem): FileResult {
+  return p.problem === "size_mismatch"
+    ? { file: p.file, result: p.problem, expected: `${p.expected} bytes`, actual: `${p.actual} bytes` }
+    : { file: p.file, result: p.problem, expected: p.expected, actual: p.actual };
+}
 
 function hex(buffer: ArrayBuffer): string {
   return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -152,45 +169,40 @@ export async function checkPackage(
 ): Promise<PackageCheck | null> {
   const byName = new Map<string, PickedFile>();
   for (const file of picked) byName.set(file.name, file);
-  const summaryFile = byName.get("summary.json");
+  const summaryFile = byName.get(SUMMARY_FILE);
   if (!summaryFile) return null;
   const summaryBytes = await summaryFile.bytes();
   const summary = JSON.parse(new TextDecoder().decode(summaryBytes)) as Record<string, unknown>;
-  const manifest = Array.isArray(summary.manifest) ? summary.manifest : [];
+  const manifest = (Array.isArray(summary.manifest) ? summary.manifest : []).map(manifestItem);
+  const digests = new Map<string, string>();
+  const present = [...byName.values()].map((file) => ({ name: file.name, size: file.size }));
+  const problems = await checkManifest({ manifest, signing: summary.signing }, present, async (name) => {
+    const digest = await sha256(await (byName.get(name) as PickedFile).bytes());
+    digests.set(name, digest);
+    return digest;
+  });
   const files: FileResult[] = [];
-  const listed = new Set<string>();
-  for (const value of manifest) {
-    const entry = (value ?? {}) as Record<string, unknown>;
-    const name = String(entry.file ?? "");
-    const expected = String(entry.sha256 ?? "");
-    listed.add(name);
-    if (name === "" || name.includes("/") || name.includes("\\") || name.startsWith(".")) {
-      files.push({ file: name, result: "unsafe_name", expected, actual: null });
-      continue;
-    }
-    const file = byName.get(name);
-    if (!file) {
-      files.push({ file: name, result: "missing", expected, actual: null });
-      continue;
-    }
-    if (file.size !== entry.bytes) {
-      files.push({
-        file: name,
-        result: "size_mismatch",
-        expected: `${String(entry.bytes)} bytes`,
-        actual: `${file.size} bytes`,
-      });
-      continue;
-    }
-    const actual = await sha256(await file.bytes());
-    files.push({ file: name, result: actual === expected ? "match" : "digest_mismatch", expected, actual });
+  const seen = new Set<string>();
+  for (const entry of manifest) {
+    const twice = seen.has(entry.file);
+    seen.add(entry.file);
+    const at = problems.findIndex((p) => p.file === entry.file && (p.problem === "duplicate") === twice);
+    const problem = at === -1 ? undefined : problems.splice(at, 1)[0];
+    files.push(
+      problem
+        ? fileResult(problem)
+        : {
+            file: entry.file,
+            result: "match",
+            expected: entry.sha256,
+            actual: digests.get(entry.file) ?? null,
+          },
+    );
   }
-  for (const name of byName.keys())
-    if (!listed.has(name) && !SELF.has(name))
-      files.push({ file: name, result: "not_in_manifest", expected: null, actual: null });
+  for (const problem of problems) files.push(fileResult(problem));
   const signing = (summary.signing ?? null) as Record<string, unknown> | null;
   const keyId = typeof signing?.key_id === "string" ? signing.key_id : null;
-  const signature = await checkSignature(summaryBytes, byName.get("summary.json.sig"), publicKeyPem, keyId);
+  const signature = await checkSignature(summaryBytes, byName.get(SIGNATURE_FILE), publicKeyPem, keyId);
   const intact =
     files.every((f) => f.result === "match") &&
     signature.state !== "invalid" &&

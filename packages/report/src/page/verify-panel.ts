@@ -10,6 +10,7 @@ const RESULT_TEXT: Record<string, string> = {
   digest_mismatch: "✗ SHA-256 differs",
   not_in_manifest: "✗ not in the manifest",
   unsafe_name: "✗ unsafe name in the manifest",
+  duplicate: "✗ listed twice in the manifest",
 };
 
 function fromFile(file: File): PickedFile {

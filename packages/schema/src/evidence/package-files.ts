@@ -59,3 +59,8 @@ export function listLocation(format: "json" | "csv", doc: CriterionDocument, poi
   const top = `/${pointer.split("/")[1] ?? ""}`;
   return files[pointer] ?? files[top] ?? `${DOCUMENT_NAMES[doc]}.csv`;
 }
+
+/** The file every package writes last; its manifest lists every other file. */
+export const SUMMARY_FILE = "summary.json";
+/** The detached Ed25519 signature of `summary.json` (64 raw bytes), beside it in a signed package; not in the manifest. */
+export const SIGNATURE_FILE = "summary.json.sig";

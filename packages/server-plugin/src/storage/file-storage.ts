@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { SUMMARY_FILE } from "@iddio-compliance/schema";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
 import { parsePeriodKey } from "../scheduler/period.ts";
 import { readJsonFile, syncDir, writeFileAtomic } from "../util/atomic-write.ts";
 import type { EvidenceStorage, PackageCheck, PackageOwner } from "./evidence-storage.ts";
 import { parsePackageOwner } from "./package-owner.ts";
-import { filesBeforeSummary, SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
+import { filesBeforeSummary, verifyManifest } from "./verify-manifest.ts";
 
 // Work folders start with a dot: never a package key, so list() and readers never see them.
 const INCOMING = ".incoming-";
@@ -23,20 +24,28 @@ async function readOrNull(path: string): Promise<Uint8Array | null> {
   }
 }
 
-async function exists(path: string): Promise<boolean> {
+/** The entries of a package folder with their sizes (`null`: not a regular file); none when it does not exist. */
+async function listFolder(dir: string): Promise<{ name: string; size: number | null }[]> {
+  let entries: import("node:fs").Dirent[];
   try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
   }
+  return Promise.all(
+    entries.map(async (e) => ({
+      name: e.name,
+      size: e.isFile() ? (await stat(join(dir, e.name))).size : null,
+    })),
+  );
 }
 
 /** Checks a package folder on the local disk against its manifest. */
-export function checkPackageDir(dir: string): Promise<PackageCheck> {
+function checkPackageDir(dir: string): Promise<PackageCheck> {
   return verifyManifest(
     (name) => readOrNull(join(dir, name)),
-    async () => (await exists(dir)) && (await readdir(dir)).length > 0,
+    () => listFolder(dir),
   );
 }
 

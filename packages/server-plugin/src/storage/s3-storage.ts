@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as S3 from "@aws-sdk/client-s3";
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
+import { SUMMARY_FILE } from "@iddio-compliance/schema";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
 import { parsePeriodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage, PackageCheck, PackageOwner } from "./evidence-storage.ts";
 import { requireCompletePackage } from "./file-storage.ts";
 import { parsePackageOwner } from "./package-owner.ts";
-import { filesBeforeSummary, SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
+import { filesBeforeSummary, verifyManifest } from "./verify-manifest.ts";
 
 /** Options of {@link S3Storage}. */
 export interface S3StorageOptions {
@@ -111,7 +112,11 @@ export class S3Storage implements EvidenceStorage {
   }
 
   async #listKeys(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.#listObjects(prefix)).map((o) => o.key);
+  }
+
+  async #listObjects(prefix: string): Promise<{ key: string; size: number }[]> {
+    const objects: { key: string; size: number }[] = [];
     let token: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
       const out = await this.#client.send(
@@ -121,11 +126,12 @@ export class S3Storage implements EvidenceStorage {
           ContinuationToken: token,
         }),
       );
-      for (const item of out.Contents ?? []) if (item.Key?.startsWith(prefix)) keys.push(item.Key);
+      for (const item of out.Contents ?? [])
+        if (item.Key?.startsWith(prefix)) objects.push({ key: item.Key, size: item.Size ?? 0 });
       if (!out.IsTruncated || !out.NextContinuationToken) break;
       token = out.NextContinuationToken;
     }
-    return keys;
+    return objects;
   }
 
   // Owner records sit under `<prefix>.owners/`: not a package key, so list() never sees them.
@@ -194,7 +200,11 @@ export class S3Storage implements EvidenceStorage {
         (name) => this.#read(this.#key(key, name)),
         // A whole page, not MaxKeys 1: a package holds a handful of objects, and s3rver answers a
         // truncated listing with 500 InternalError (found by the serve crash test).
-        async () => (await this.#listKeys(this.#key(key))).length > 0,
+        async () => {
+          const prefix = this.#key(key);
+          const objects = await this.#listObjects(prefix);
+          return objects.map((o) => ({ name: o.key.slice(prefix.length), size: o.size }));
+        },
       );
     } catch (error) {
       throw this.#fail("check", key, error);

@@ -1,13 +1,14 @@
-import { basename } from "node:path";
-import { type EvidenceSummary, summarySchema } from "@iddio-compliance/schema";
-import { sha256Hex } from "../ledger/ledger-record.ts";
+import { sha256Hex } from "@iddio-compliance/connector-sdk";
+import {
+  checkManifest,
+  describeManifestProblem,
+  type EvidenceSummary,
+  type PresentFile,
+  SIGNATURE_FILE,
+  SUMMARY_FILE,
+  summarySchema,
+} from "@iddio-compliance/schema";
 import type { PackageCheck } from "./evidence-storage.ts";
-
-/** The file every package writes last; its manifest lists every other file. */
-export const SUMMARY_FILE = "summary.json";
-
-/** The detached signature of `summary.json`, beside it in a signed package (not in the manifest). */
-const SIGNATURE_FILE = "summary.json.sig";
 
 /** The files of a package stored before its `summary.json`: the manifest's, and the signature when signed. */
 export function filesBeforeSummary(summary: EvidenceSummary): string[] {
@@ -15,17 +16,20 @@ export function filesBeforeSummary(summary: EvidenceSummary): string[] {
 }
 
 /**
- * Checks a package through `read` (bytes of a file of the package, `null` when missing): the
- * summary parses and every manifest entry is present with its size and SHA-256. A package with
- * no summary is `absent` when `hasAnyFile` is false, else `incomplete`.
+ * Checks a stored package with the schema's `checkManifest` (what `verify-package` and the
+ * SDK's loader check): `read` gives the bytes of one of its files (`null` when missing), `list`
+ * every file stored under it. A package with no summary is `absent` when nothing is stored under
+ * it, else `incomplete`.
  */
 export async function verifyManifest(
   read: (name: string) => Promise<Uint8Array | null>,
-  hasAnyFile: () => Promise<boolean>,
+  list: () => Promise<PresentFile[]>,
 ): Promise<PackageCheck> {
   const summaryBytes = await read(SUMMARY_FILE);
   if (!summaryBytes)
-    return (await hasAnyFile()) ? { state: "incomplete", reason: "no summary.json" } : { state: "absent" };
+    return (await list()).length > 0
+      ? { state: "incomplete", reason: "no summary.json" }
+      : { state: "absent" };
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(summaryBytes).toString("utf8"));
@@ -35,19 +39,10 @@ export async function verifyManifest(
   const parsed = summarySchema.safeParse(json);
   if (!parsed.success)
     return { state: "incomplete", reason: "summary.json does not match the summary schema" };
-  for (const entry of parsed.data.manifest) {
-    if (entry.file !== basename(entry.file) || entry.file === SUMMARY_FILE) {
-      return { state: "incomplete", reason: `manifest entry "${entry.file}" is not a file of the package` };
-    }
-    const bytes = await read(entry.file);
-    if (!bytes) return { state: "incomplete", reason: `${entry.file} is missing` };
-    if (bytes.byteLength !== entry.bytes)
-      return {
-        state: "incomplete",
-        reason: `${entry.file} has ${bytes.byteLength} bytes, manifest says ${entry.bytes}`,
-      };
-    if (sha256Hex(bytes) !== entry.sha256)
-      return { state: "incomplete", reason: `${entry.file} does not match its SHA-256` };
-  }
+  const problems = await checkManifest(parsed.data, await list(), async (name) => {
+    const bytes = await read(name);
+    return bytes ? sha256Hex(bytes) : "(vanished while reading)";
+  });
+  if (problems[0]) return { state: "incomplete", reason: describeManifestProblem(problems[0]) };
   return { state: "complete", summary: parsed.data, summarySha256: sha256Hex(summaryBytes) };
 }
