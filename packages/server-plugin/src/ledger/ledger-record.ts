@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256Hex } from "@iddio-compliance/connector-sdk";
 import { type GoField, goMarshalStruct, LIFECYCLE_KINDS, lifecycleFields } from "@iddio-compliance/schema";
 
 /** Every `event` kind the ledger can hold (lifecycle kinds and the plugin's own, DESIGN §7.4). */
@@ -13,11 +13,6 @@ export interface LedgerRecordInput {
 
 function fieldsOf(kind: string): readonly GoField[] {
   return lifecycleFields(kind);
-}
-
-/** Lowercase hex SHA-256 of a string's UTF-8 bytes. */
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /**

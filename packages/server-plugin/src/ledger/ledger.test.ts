@@ -1,7 +1,7 @@
 import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ChainVerifier } from "@iddio-compliance/core";
+import { ChainVerifier, verifyAuditLog } from "@iddio-compliance/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureLogger } from "../test-support/capture-logger.ts";
 import { Ledger } from "./ledger.ts";
@@ -128,5 +128,31 @@ describe("Ledger", () => {
     expect(reopened.findings.map((f) => f.kind)).toEqual(["hash_mismatch"]);
     expect(logger.text()).toContain("ledger alert");
     await reopened.close();
+  });
+
+  it("finds what `iddio-compliance verify` finds in a ledger with a deleted and a garbled line", async () => {
+    const path = join(dir, "ledger.jsonl");
+    const ledger = await Ledger.open(path, { logger: captureLogger() });
+    for (let day = 1; day <= 4; day++)
+      await ledger.append({
+        event: "proxy.started",
+        timestamp: `2026-01-0${day}T00:00:00Z`,
+        proxy_id: `p${day}`,
+      });
+    await ledger.close();
+    const lines = (await readFile(path, "utf8")).split("\n");
+    lines.splice(1, 1);
+    lines.splice(2, 0, "not json");
+    await writeFile(path, lines.join("\n"));
+
+    const reopened = await Ledger.open(path, { logger: captureLogger() });
+    await reopened.close();
+    const core = await verifyAuditLog({ source: path });
+    expect(reopened.verified).toBe(core.verified);
+    expect(reopened.verified).toBe(false);
+    expect(reopened.findings.map((f) => [f.kind, f.line])).toEqual(
+      core.findings.map((f) => [f.kind, f.line]),
+    );
+    expect(reopened.findings.map((f) => f.kind)).toEqual(["link_break", "malformed"]);
   });
 });

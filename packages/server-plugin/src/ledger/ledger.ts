@@ -1,15 +1,12 @@
 import { type FileHandle, mkdir, open, readFile, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
+import { ChainVerifier } from "@iddio-compliance/core";
+import type { ChainFinding } from "@iddio-compliance/schema";
 import type { Logger } from "../host/logger.ts";
-import { encodeLedgerRecord, type LedgerRecordInput, sha256Hex } from "./ledger-record.ts";
+import { encodeLedgerRecord, type LedgerRecordInput } from "./ledger-record.ts";
 
-/** A problem found in the ledger file when it was opened. */
-export interface LedgerFinding {
-  kind: "malformed" | "hash_mismatch" | "link_break" | "genesis_missing" | "truncated_tail";
-  /** 1-based line number. */
-  line: number;
-  message: string;
-}
+/** A problem found in the ledger file when it was opened (core's chain verifier's finding, or the torn tail cut off). */
+export type LedgerFinding = Pick<ChainFinding, "kind" | "severity" | "line" | "message">;
 
 /** A record as stored: its fields plus `hash` and `prev_hash`. */
 export type LedgerEntry = LedgerRecordInput & { hash: string; prev_hash: string };
@@ -54,6 +51,7 @@ export class Ledger {
       const lineNo = text.slice(0, end).split("\n").length;
       ledger.#findings.push({
         kind: "truncated_tail",
+        severity: "warning",
         line: lineNo,
         message: "torn last line (crash mid-write) removed",
       });
@@ -61,12 +59,10 @@ export class Ledger {
       await truncate(path, Buffer.byteLength(text.slice(0, end)));
       text = text.slice(0, end);
     }
-    const lines = text.split("\n");
-    lines.pop();
-    for (const [i, line] of lines.entries()) ledger.#verify(line, i + 1);
+    ledger.#verifyChain(text);
     for (const finding of ledger.#findings) {
       if (finding.kind !== "truncated_tail")
-        options.logger.error(`ledger alert: ${finding.message}`, {
+        options.logger[finding.severity === "error" ? "error" : "warn"](`ledger alert: ${finding.message}`, {
           file: path,
           line: finding.line,
           kind: finding.kind,
@@ -77,41 +73,22 @@ export class Ledger {
     return ledger;
   }
 
-  #verify(line: string, lineNo: number): void {
-    let record: Record<string, unknown>;
-    try {
-      record = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      this.#findings.push({ kind: "malformed", line: lineNo, message: "line is not JSON" });
-      return;
+  /** Verifies the stored lines with core's chain verifier, the one `iddio-compliance verify` runs. */
+  #verifyChain(text: string): void {
+    const verifier = new ChainVerifier();
+    verifier.beginFile(this.path, false);
+    const lines = text.split("\n");
+    lines.pop();
+    for (const [i, line] of lines.entries()) {
+      const record = verifier.verifyLine(Buffer.from(line, "utf8"), i + 1);
+      if (record) this.#onRecord?.(record as LedgerEntry);
     }
-    const { hash, prev_hash: prev } = record;
-    if (typeof hash !== "string" || typeof prev !== "string") {
-      this.#findings.push({ kind: "malformed", line: lineNo, message: "line has no hash or prev_hash" });
-      return;
-    }
-    const key = `"hash":"${hash}"`;
-    const at = line.lastIndexOf(key);
-    if (at === -1 || sha256Hex(`${line.slice(0, at)}"hash":""${line.slice(at + key.length)}`) !== hash) {
-      this.#findings.push({
-        kind: "hash_mismatch",
-        line: lineNo,
-        message: "content does not match its hash (edited)",
-      });
-    }
-    if (this.#events === 0 ? prev !== GENESIS : prev !== this.#head) {
-      this.#findings.push({
-        kind: this.#events === 0 ? "genesis_missing" : "link_break",
-        line: lineNo,
-        message:
-          this.#events === 0
-            ? "the ledger does not start at genesis"
-            : "prev_hash does not match the previous hash",
-      });
-    }
-    this.#head = hash;
-    this.#events++;
-    this.#onRecord?.(record as LedgerEntry);
+    verifier.endFile(Buffer.byteLength(text), "");
+    const verdict = verifier.result(new Date());
+    for (const f of verdict.findings)
+      this.#findings.push({ kind: f.kind, severity: f.severity, line: f.line, message: f.message });
+    this.#head = verdict.chain_head ?? GENESIS;
+    this.#events = verdict.total_events;
   }
 
   /** Hash of the newest record (`"genesis"` when empty). */
@@ -124,9 +101,9 @@ export class Ledger {
     return this.#events;
   }
 
-  /** Whether the chain verified when it was opened (a repaired torn tail does not count against it). */
+  /** Whether the chain verified when it was opened (a repaired torn tail and warnings do not count against it). */
   get verified(): boolean {
-    return this.#findings.every((f) => f.kind === "truncated_tail");
+    return this.#findings.every((f) => f.severity !== "error");
   }
 
   /** What was found when the ledger was opened. */

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sha256Hex } from "@iddio-compliance/connector-sdk";
 import {
   readPublicKey,
   readSummaryFile,
@@ -10,7 +11,6 @@ import {
 } from "@iddio-compliance/core";
 import { COMMAND_EVENT_FIELDS, goMarshalStruct } from "@iddio-compliance/schema";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { sha256Hex } from "../ledger/ledger-record.ts";
 import { ManualClock } from "../test-support/manual-clock.ts";
 import { ledgerRecords, seedState, serverConfig, startPlugin } from "../test-support/plugin-fixture.ts";
 

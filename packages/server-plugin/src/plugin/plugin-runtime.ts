@@ -146,7 +146,7 @@ export class ComplianceRuntime {
     });
     const replica = await loadReplicaIdentity(config.stateDir);
     const runtime = new ComplianceRuntime(config, deps, ledger, facts, replica);
-    runtime.#m.tamperAlerts += ledger.findings.filter((f) => f.kind !== "truncated_tail").length;
+    runtime.#m.tamperAlerts += ledger.findings.filter((f) => f.severity === "error").length;
     await runtime.#configure(config);
     return runtime;
   }
