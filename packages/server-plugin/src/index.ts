@@ -44,8 +44,6 @@ export type {
   TokenState,
 } from "./host/lifecycle-hooks.ts";
 export { LIFECYCLE_HOOKS, lifecycleKindOf } from "./host/lifecycle-hooks.ts";
-export type { LogFields, Logger } from "./host/logger.ts";
-export { silentLogger } from "./host/logger.ts";
 export type { LedgerEntry, LedgerFinding } from "./ledger/ledger.ts";
 export { Ledger } from "./ledger/ledger.ts";
 export type { LedgerRecordInput } from "./ledger/ledger-record.ts";
@@ -76,6 +74,5 @@ export type { EvidenceStorage, PackageCheck } from "./storage/evidence-storage.t
 export { FileStorage } from "./storage/file-storage.ts";
 export type { S3StorageOptions } from "./storage/s3-storage.ts";
 export { S3Storage } from "./storage/s3-storage.ts";
-export type { BackoffOptions } from "./util/backoff.ts";
 export type { Clock, TimerHandle } from "./util/clock.ts";
 export { systemClock } from "./util/clock.ts";

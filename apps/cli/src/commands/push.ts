@@ -4,12 +4,10 @@ import {
   type Connector,
   collectSecrets,
   createRedactor,
-  createStderrLogger,
+  defaultLogger,
   type EvidencePackage,
   isConnectorError,
-  type Logger,
   loadEvidencePackage,
-  silentLogger,
 } from "@iddio-compliance/connector-sdk";
 import { vanta } from "@iddio-compliance/connector-vanta";
 import { webhook } from "@iddio-compliance/connector-webhook";
@@ -90,9 +88,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
 
   const pkg: EvidencePackage = await loadEvidencePackage(resolve(io.cwd, positionals[0] as string));
 
-  const logger: Logger = /iddio-compliance|\*/.test(io.env.DEBUG ?? "")
-    ? createStderrLogger(io.stderr)
-    : silentLogger;
+  const logger = defaultLogger(io.env, io.stderr);
   // The one connector loader (shared with serve and the plugin): built-ins, then packages from
   // the config file's folder and the working directory, then the CLI's own dependencies.
   const resolved = await resolveConnectors(

@@ -1,9 +1,10 @@
 import { dirname, resolve } from "node:path";
 import { drata } from "@iddio-compliance/connector-drata";
+import { createStderrLogger } from "@iddio-compliance/connector-sdk";
 import { vanta } from "@iddio-compliance/connector-vanta";
 import { webhook } from "@iddio-compliance/connector-webhook";
-import { connectorFactory, type Logger, startSidecar } from "@iddio-compliance/server-plugin";
-import type { CliIo, Command } from "../cli-io.ts";
+import { connectorFactory, startSidecar } from "@iddio-compliance/server-plugin";
+import type { Command } from "../cli-io.ts";
 import { parseFlags, required } from "../parse-flags.ts";
 import { sanitizeTerminal } from "../terminal/sanitize.ts";
 import { UsageError } from "../usage-error.ts";
@@ -26,25 +27,6 @@ gets compliance.drain_timeout_seconds (default 30) to finish, then is aborted an
 pending; a second SIGTERM/SIGINT aborts it at once.
 `;
 
-/** Writes one JSON log line per message on stderr (messages are sanitised for terminals). */
-function stderrLogger(io: CliIo, verbose: boolean): Logger {
-  const write = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-    const line = JSON.stringify({
-      time: new Date().toISOString(),
-      level,
-      msg: sanitizeTerminal(message),
-      ...fields,
-    });
-    io.stderr.write(`${line}\n`);
-  };
-  return {
-    debug: verbose ? write("debug") : () => {},
-    info: write("info"),
-    warn: write("warn"),
-    error: write("error"),
-  };
-}
-
 /** `iddio-compliance serve`. */
 export const serveCommand: Command = async (argv, io) => {
   const { values } = parseFlags(argv, {
@@ -57,7 +39,7 @@ export const serveCommand: Command = async (argv, io) => {
     return 0;
   }
   const configPath = resolve(io.cwd, required(values.config, "--config"));
-  const logger = stderrLogger(io, values.verbose);
+  const logger = createStderrLogger(io.stderr, { debug: values.verbose, sanitize: sanitizeTerminal });
   let sidecar: Awaited<ReturnType<typeof startSidecar>>;
   try {
     sidecar = await startSidecar({

@@ -14,6 +14,8 @@ describe("retry policy", () => {
       100, 200, 400, 800, 1000,
     ]);
     expect([1, 2, 3].map((retry) => backoffDelay(retry, options, () => 0))).toEqual([50, 100, 200]);
+    expect(backoffDelay(5000, { baseDelayMs: 0, maxDelayMs: 1000 }, () => 1)).toBe(0);
+    expect(backoffDelay(5000, options, () => 1)).toBe(1000);
   });
 
   it("reads Retry-After as seconds or as an HTTP date", () => {

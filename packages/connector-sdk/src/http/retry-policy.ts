@@ -17,10 +17,16 @@ export function isRetryableStatus(status: number): boolean {
 
 /**
  * Exponential backoff with jitter: `base · 2^(retry-1)`, capped at `maxDelayMs`, then scaled into
- * `[50 %, 100 %]` by `random()` so that clients failing together do not retry together.
+ * `[50 %, 100 %]` by `random()` so that clients failing together do not retry together (`() => 1`:
+ * no jitter, for a job only one process retries).
  */
-export function backoffDelay(retry: number, options: Required<RetryOptions>, random: () => number): number {
-  const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
+export function backoffDelay(
+  retry: number,
+  options: Pick<Required<RetryOptions>, "baseDelayMs" | "maxDelayMs">,
+  random: () => number,
+): number {
+  const doublings = Math.min(30, Math.max(0, retry - 1));
+  const exponential = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** doublings);
   return Math.round(exponential * (0.5 + 0.5 * Math.min(1, Math.max(0, random()))));
 }
 

@@ -16,20 +16,41 @@ const LEVELS = ["debug", "info", "warn", "error"] as const;
 /** A logger that drops everything. */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-/** A logger that writes one JSON line per call to stderr. */
-export function createStderrLogger(stream: { write(chunk: string): unknown } = process.stderr): Logger {
+/** Options of {@link createStderrLogger}. */
+export interface StderrLoggerOptions {
+  /** Whether `debug` lines are written. @default true */
+  debug?: boolean;
+  /** Applied to each message before it is written (a terminal sanitiser). @default no change */
+  sanitize?: (message: string) => string;
+}
+
+/** A logger that writes one JSON line per call (`{ time, level, msg, ...fields }`, as pino does) to `stream`. */
+export function createStderrLogger(
+  stream: { write(chunk: string): unknown } = process.stderr,
+  options: StderrLoggerOptions = {},
+): Logger {
+  const sanitize = options.sanitize ?? ((message: string) => message);
   const line =
     (level: string) =>
     (message: string, fields?: LogFields): void => {
-      stream.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...fields })}\n`);
+      const msg = sanitize(message);
+      stream.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
     };
-  return { debug: line("debug"), info: line("info"), warn: line("warn"), error: line("error") };
+  return {
+    debug: options.debug === false ? () => {} : line("debug"),
+    info: line("info"),
+    warn: line("warn"),
+    error: line("error"),
+  };
 }
 
-/** The default logger: silent, or stderr when `DEBUG` mentions `iddio-compliance` (or is `*`). */
-export function defaultLogger(env: Readonly<Record<string, string | undefined>> = process.env): Logger {
+/** The default logger: silent, or JSON lines on `stream` when `DEBUG` mentions `iddio-compliance` (or is `*`). */
+export function defaultLogger(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  stream: { write(chunk: string): unknown } = process.stderr,
+): Logger {
   const debug = env.DEBUG ?? "";
-  return /iddio-compliance|\*/.test(debug) ? createStderrLogger() : silentLogger;
+  return /iddio-compliance|\*/.test(debug) ? createStderrLogger(stream) : silentLogger;
 }
 
 function redactValue(value: unknown, redactor: Redactor, depth: number): unknown {

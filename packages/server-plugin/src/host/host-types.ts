@@ -1,5 +1,5 @@
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import type { LifecycleHookStates } from "./lifecycle-hooks.ts";
-import type { Logger } from "./logger.ts";
 
 /** State of `server:ready`: the server accepts traffic. */
 export interface ServerReadyState {

@@ -1,5 +1,5 @@
+import { type Logger, silentLogger } from "@iddio-compliance/connector-sdk";
 import type { HookState, IddioServerHost, IddioServerPlugin, ServerHookName } from "./host-types.ts";
-import { type Logger, silentLogger } from "./logger.ts";
 
 /** Options of {@link createInProcessHost}. */
 export interface InProcessHostOptions {

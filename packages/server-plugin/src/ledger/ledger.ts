@@ -1,8 +1,8 @@
 import { type FileHandle, mkdir, open, readFile, truncate } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import { ChainVerifier } from "@iddio-compliance/core";
 import type { ChainFinding } from "@iddio-compliance/schema";
-import type { Logger } from "../host/logger.ts";
 import { encodeLedgerRecord, type LedgerRecordInput } from "./ledger-record.ts";
 
 /** A problem found in the ledger file when it was opened (core's chain verifier's finding, or the torn tail cut off). */

@@ -1,7 +1,7 @@
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import { isConnectorError } from "@iddio-compliance/connector-sdk";
 import { ServerConfigError } from "@iddio-compliance/core";
 import type { ConnectorEntry } from "../config/resolve-config.ts";
-import type { Logger } from "../host/logger.ts";
 import type { OutboxConnector } from "./outbox-types.ts";
 import { type ResolveConnectorsOptions, resolveConnectors } from "./resolve-connectors.ts";
 

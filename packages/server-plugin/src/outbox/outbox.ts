@@ -1,11 +1,11 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Logger } from "../host/logger.ts";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import { ABANDONED_PREFIX } from "../ledger/ledger-facts.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 import { readJsonFile, writeFileAtomic } from "../util/atomic-write.ts";
-import { type BackoffOptions, backoffDelay } from "../util/backoff.ts";
 import type { Clock, TimerHandle } from "../util/clock.ts";
+import { type JobRetryOptions, jobRetryDelay } from "../util/job-retry.ts";
 import { settleAfterAbort } from "../util/settle-after-abort.ts";
 import { SingleFlight } from "../util/single-flight.ts";
 import type { DeliveredPush, OutboxConnector, PackageLoader, PendingPush } from "./outbox-types.ts";
@@ -23,8 +23,8 @@ export interface OutboxOptions {
   logger: Logger;
   /** Removes secrets from error text before it is logged or persisted. */
   redact(text: string): string;
-  /** Backoff of failed pushes. @default { baseMs: 60_000, maxMs: 3_600_000 } */
-  retry?: BackoffOptions | undefined;
+  /** Backoff of failed pushes. @default { baseDelayMs: 60_000, maxDelayMs: 3_600_000 } */
+  retry?: JobRetryOptions | undefined;
   /** A push still pending this long after it was queued is reported stalled, once. @default 86_400_000 (24 h) */
   alertAfterMs?: number | undefined;
   /** How long a push in flight may take to notice `stop`'s aborted signal before `stop` returns anyway. @default 5_000 */
@@ -345,7 +345,7 @@ export class Outbox {
       return;
     }
     const attempts = entry.attempts + 1;
-    const delay = backoffDelay(attempts, o.retry);
+    const delay = jobRetryDelay(attempts, o.retry);
     const now = o.clock.now();
     const failed: PendingPush = {
       ...entry,

@@ -1,18 +1,22 @@
 import { readFileSync } from "node:fs";
-import { collectSecrets, createRedactor, loadEvidencePackage } from "@iddio-compliance/connector-sdk";
+import {
+  collectSecrets,
+  createRedactor,
+  loadEvidencePackage,
+  redactingLogger,
+} from "@iddio-compliance/connector-sdk";
 import { type ResolvedComplianceConfig, resolveComplianceConfig } from "../config/resolve-config.ts";
 import type { S3StorageConfig } from "../config/s3-config.ts";
 import type { StorageTarget } from "../config/storage-url.ts";
 import type { IddioServerHost, IddioServerPlugin } from "../host/host-types.ts";
 import { LIFECYCLE_HOOKS, lifecycleKindOf } from "../host/lifecycle-hooks.ts";
-import { redactingLogger } from "../host/redacting-logger.ts";
 import { type ConnectorFactory, connectorFactory } from "../outbox/connector-factory.ts";
 import type { PackageLoader } from "../outbox/outbox-types.ts";
 import { OrgRuntimeSet, type PluginRuntime } from "../postgres/org-runtimes.ts";
 import { createStorage } from "../storage/create-storage.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
-import type { BackoffOptions } from "../util/backoff.ts";
 import { type Clock, systemClock } from "../util/clock.ts";
+import type { JobRetryOptions } from "../util/job-retry.ts";
 import { coreExporter, type Exporter } from "./exporter.ts";
 import { ComplianceRuntime, type PluginHealth } from "./plugin-runtime.ts";
 
@@ -36,8 +40,8 @@ export interface CompliancePluginOptions {
   loadPackage?: PackageLoader;
   /** Builds the storage for a target (`workDir`: local copies of packages being pushed). @default file:// and s3:// storage of this package */
   storage?: (target: StorageTarget, s3: S3StorageConfig, workDir: string) => EvidenceStorage;
-  /** Backoff of failed exports and pushes. @default { baseMs: 60_000, maxMs: 3_600_000 } */
-  retry?: BackoffOptions;
+  /** Backoff of failed exports and pushes. @default { baseDelayMs: 60_000, maxDelayMs: 3_600_000 } */
+  retry?: JobRetryOptions;
   /** How long `server:close` lets an export or push in flight finish before aborting it. @default `compliance.drain_timeout_seconds`, else 30_000 */
   drainTimeoutMs?: number;
   /** How long a replica waits for another replica's run of the same period before looking again later. @default 600_000 */

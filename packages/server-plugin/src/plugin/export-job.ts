@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import type { AuditLineSource } from "@iddio-compliance/core";
 import type { ResolvedAutoExport } from "../config/resolve-config.ts";
-import type { Logger } from "../host/logger.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { LedgerFacts } from "../ledger/ledger-facts.ts";
 import type { Checkpoint } from "../scheduler/export-state.ts";

@@ -1,12 +1,12 @@
 import { mkdir, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import type { AuditLineSource } from "@iddio-compliance/core";
 import { AuditTailVerifier } from "../audit/audit-tail-verifier.ts";
 import { createCronSchedule } from "../config/cron-schedule.ts";
 import type { ResolvedComplianceConfig } from "../config/resolve-config.ts";
 import type { S3StorageConfig } from "../config/s3-config.ts";
 import type { StorageTarget } from "../config/storage-url.ts";
-import type { Logger } from "../host/logger.ts";
 import { Ledger } from "../ledger/ledger.ts";
 import { LedgerFacts } from "../ledger/ledger-facts.ts";
 import type { LedgerRecordInput } from "../ledger/ledger-record.ts";
@@ -22,8 +22,8 @@ import { ExportStateStore } from "../scheduler/export-state.ts";
 import { periodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 import { applyRetention } from "../storage/retention.ts";
-import type { BackoffOptions } from "../util/backoff.ts";
 import { type Clock, formatTimestamp } from "../util/clock.ts";
+import type { JobRetryOptions } from "../util/job-retry.ts";
 import { runExportJob } from "./export-job.ts";
 import type { Exporter } from "./exporter.ts";
 import { loadReplicaIdentity, type ReplicaIdentity } from "./replica-identity.ts";
@@ -38,7 +38,7 @@ export interface RuntimeDeps {
   createStorage(target: StorageTarget, s3: S3StorageConfig, workDir: string): EvidenceStorage;
   redact(text: string): string;
   logger: Logger;
-  retry?: BackoffOptions | undefined;
+  retry?: JobRetryOptions | undefined;
   /** What exports read instead of `config.source` (one organisation's PostgreSQL rows). */
   exportSource?: AuditLineSource;
   /** Elects one replica per period: the others wait for it, then find its package owned and skip. */

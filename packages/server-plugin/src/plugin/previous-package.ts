@@ -1,6 +1,6 @@
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import { previousLinkOf, readSummaryFile } from "@iddio-compliance/core";
 import type { PreviousPackage } from "@iddio-compliance/schema";
-import type { Logger } from "../host/logger.ts";
 import { addDays } from "../scheduler/calendar.ts";
 import { type Period, parsePeriodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";

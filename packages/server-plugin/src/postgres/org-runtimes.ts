@@ -1,6 +1,6 @@
+import type { LogFields, Logger } from "@iddio-compliance/connector-sdk";
 import { postgresSource } from "@iddio-compliance/source-postgres";
 import type { ResolvedComplianceConfig } from "../config/resolve-config.ts";
-import type { LogFields, Logger } from "../host/logger.ts";
 import { ComplianceRuntime, type PluginHealth, type RuntimeDeps } from "../plugin/plugin-runtime.ts";
 import { postgresExportLock } from "./export-lock.ts";
 import { mergeOrgMetrics } from "./merge-metrics.ts";

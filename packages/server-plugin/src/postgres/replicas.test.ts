@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { LogFields, Logger } from "@iddio-compliance/connector-sdk";
 import { type AuditLineSource, verifyPackage } from "@iddio-compliance/core";
 import { advisoryLockKey, postgresSource, tryAdvisoryLock } from "@iddio-compliance/source-postgres";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
@@ -18,7 +19,6 @@ import {
 import { simulateOrg } from "../../../source-postgres/src/test-support/simulator-lines.ts";
 import { tapBatches } from "../../../source-postgres/src/test-support/source-taps.ts";
 import { createInProcessHost } from "../host/in-process-host.ts";
-import type { LogFields, Logger } from "../host/logger.ts";
 import type { OutboxConnector } from "../outbox/outbox-types.ts";
 import { compliancePlugin } from "../plugin/compliance-plugin.ts";
 import { coreExporter, type Exporter } from "../plugin/exporter.ts";
@@ -106,7 +106,7 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
       clock,
       exporter,
       connectors: async () => connectors,
-      retry: { baseMs: 1000, maxMs: 8000 },
+      retry: { baseDelayMs: 1000, maxDelayMs: 8000 },
       ...(lockWaitMs !== undefined ? { lockWaitMs } : {}),
     });
     await host.use(plugin);

@@ -1,8 +1,8 @@
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import type { CronSchedule } from "../config/cron-schedule.ts";
 import type { PeriodKind } from "../config/resolve-config.ts";
-import type { Logger } from "../host/logger.ts";
-import { type BackoffOptions, backoffDelay } from "../util/backoff.ts";
 import type { Clock, TimerHandle } from "../util/clock.ts";
+import { type JobRetryOptions, jobRetryDelay } from "../util/job-retry.ts";
 import { settleAfterAbort } from "../util/settle-after-abort.ts";
 import { SingleFlight } from "../util/single-flight.ts";
 import { addMonths, dateInZone } from "./calendar.ts";
@@ -40,8 +40,8 @@ export interface ExportSchedulerOptions {
   state: ExportStateStore;
   clock: Clock;
   logger: Logger;
-  /** Backoff of failed runs. @default { baseMs: 60_000, maxMs: 3_600_000 } */
-  retry?: BackoffOptions;
+  /** Backoff of failed runs. @default { baseDelayMs: 60_000, maxDelayMs: 3_600_000 } */
+  retry?: JobRetryOptions;
   run: RunPeriod;
   /** How long a shutdown waits for an aborted export to stop before returning anyway. @default 5_000 */
   abortGraceMs?: number;
@@ -174,7 +174,7 @@ export class ExportScheduler {
         if (result.outcome === "deferred") {
           // Another replica is running this period: look again after a backoff, without counting a failure.
           this.#deferrals++;
-          const delay = backoffDelay(this.#deferrals, o.retry);
+          const delay = jobRetryDelay(this.#deferrals, o.retry);
           this.#retryAt = o.clock.now().getTime() + delay;
           if (this.#retryTimer) o.clock.clearTimeout(this.#retryTimer);
           this.#retryTimer = o.clock.setTimeout(() => this.trigger(), delay);
@@ -205,7 +205,7 @@ export class ExportScheduler {
           return;
         }
         this.#attempts = attempt;
-        const delay = backoffDelay(attempt, o.retry);
+        const delay = jobRetryDelay(attempt, o.retry);
         this.#retryAt = o.clock.now().getTime() + delay;
         o.logger.error("export failed; retrying with backoff", {
           period: periodKey(period),

@@ -1,7 +1,7 @@
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import type { Logger } from "../host/logger.ts";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 
 /** Lines handed on per batch; a long backlog becomes several batches. */
 const BATCH_LINES = 1000;

@@ -1,5 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import {
   type CertificateInfo,
   readCertificate,
@@ -7,7 +8,6 @@ import {
   readTokensFile,
 } from "@iddio-compliance/core";
 import type { CertState } from "../host/lifecycle-hooks.ts";
-import type { Logger } from "../host/logger.ts";
 
 /** What the sidecar watches in an iddio home, reduced to what may be recorded (no token values). */
 export interface HomeSnapshot {

@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Logger } from "../host/logger.ts";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import { readJsonFile, writeFileAtomic } from "../util/atomic-write.ts";
 import { type HomeSnapshot, readHomeSnapshot } from "./home-snapshot.ts";
 import { type DerivedEvent, diffHome } from "./lifecycle-diff.ts";

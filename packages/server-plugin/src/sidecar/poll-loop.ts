@@ -1,4 +1,4 @@
-import type { Logger } from "../host/logger.ts";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import type { Clock, TimerHandle } from "../util/clock.ts";
 
 /** Bounds of the polling interval: fs.watch is unreliable, so files are polled. */

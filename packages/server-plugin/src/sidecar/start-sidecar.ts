@@ -1,8 +1,8 @@
 import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { type Logger, silentLogger } from "@iddio-compliance/connector-sdk";
 import { readServerConfigFile } from "@iddio-compliance/core";
 import { createInProcessHost } from "../host/in-process-host.ts";
-import { type Logger, silentLogger } from "../host/logger.ts";
 import { connectorFactory } from "../outbox/connector-factory.ts";
 import {
   type CompliancePlugin,

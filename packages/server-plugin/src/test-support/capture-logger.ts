@@ -1,4 +1,4 @@
-import type { Logger } from "../host/logger.ts";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 
 /** A logger that keeps every line as text, to assert on what was (and was not) logged. */
 export function captureLogger(): Logger & { lines: string[]; text(): string } {

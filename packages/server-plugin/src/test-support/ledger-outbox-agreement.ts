@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { silentLogger } from "../host/logger.ts";
+import { silentLogger } from "@iddio-compliance/connector-sdk";
 import { Ledger, type LedgerEntry } from "../ledger/ledger.ts";
 import { LedgerFacts } from "../ledger/ledger-facts.ts";
 import type { OutboxFiles } from "../outbox/outbox.ts";

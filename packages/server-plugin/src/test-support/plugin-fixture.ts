@@ -73,7 +73,7 @@ export async function startPlugin(
   const logger = captureLogger();
   const host = createInProcessHost({ config, logger });
   const plugin = compliancePlugin({
-    retry: { baseMs: 1000, maxMs: 8000 },
+    retry: { baseDelayMs: 1000, maxDelayMs: 8000 },
     ...(options.connectorList ? { connectors: async () => options.connectorList ?? [] } : {}),
     ...options,
   });

@@ -3,7 +3,7 @@
 // ends without reaching its kill point it writes <work dir>/not-killed (the test fails on it).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Logger } from "../host/logger.ts";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import { startSidecar } from "../sidecar/start-sidecar.ts";
 import { fileRemoteConnector } from "./file-remote-connector.ts";
 import { ManualClock } from "./manual-clock.ts";
@@ -29,7 +29,7 @@ const sidecar = await startSidecar({
   logger,
   clock,
   exporter: testExporter(),
-  retry: { baseMs: 1000, maxMs: 8000 },
+  retry: { baseDelayMs: 1000, maxDelayMs: 8000 },
   connectors: async () => [
     fileRemoteConnector(work, "grc", {
       failures: at.failing ? 1_000 : 0,

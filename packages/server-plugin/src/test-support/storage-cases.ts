@@ -64,29 +64,33 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
     assert.equal(verify(null, await readFile(join(opened.dir, "summary.json")), publicKey, stored), true);
     await opened.release();
   },
-  "treats a package without its summary, or whose file differs from the manifest, as incomplete": async (
-    b,
-    work,
-  ) => {
-    const storage = b.make("marker");
-    const key = "2026-02-01_2026-02-28";
-    const dir = await buildPackage(work, "2026-02-01", "2026-02-28");
-    // An upload interrupted before its summary: several files, none of them summary.json.
-    await b.writeRaw("marker", key, "cc6.2-credential-lifecycle.json", Buffer.from("{}"));
-    await b.writeRaw("marker", key, "cc6.1-access-controls.json", Buffer.from("{}"));
-    assert.deepEqual(await storage.check(key), { state: "incomplete", reason: "no summary.json" });
-    await b.writeRaw("marker", key, "summary.json", await readFile(join(dir, "summary.json")));
-    const check = await storage.check(key);
-    assert.equal(check.state, "incomplete");
-    assert.match(
-      (check as { reason: string }).reason,
-      /^cc6\.1-access-controls\.json has 2 bytes, manifest says \d+$/,
-    );
-    await storage.delete(key);
-    assert.deepEqual(await storage.check(key), { state: "absent" });
-    await storage.put(key, dir);
-    assert.equal((await storage.check(key)).state, "complete");
-  },
+  "treats a package without its summary, whose file differs from the manifest or that holds an unlisted file, as incomplete":
+    async (b, work) => {
+      const storage = b.make("marker");
+      const key = "2026-02-01_2026-02-28";
+      const dir = await buildPackage(work, "2026-02-01", "2026-02-28");
+      // An upload interrupted before its summary: several files, none of them summary.json.
+      await b.writeRaw("marker", key, "cc6.2-credential-lifecycle.json", Buffer.from("{}"));
+      await b.writeRaw("marker", key, "cc6.1-access-controls.json", Buffer.from("{}"));
+      assert.deepEqual(await storage.check(key), { state: "incomplete", reason: "no summary.json" });
+      await b.writeRaw("marker", key, "summary.json", await readFile(join(dir, "summary.json")));
+      const check = await storage.check(key);
+      assert.equal(check.state, "incomplete");
+      assert.match(
+        (check as { reason: string }).reason,
+        /^"cc6\.1-access-controls\.json" has 2 bytes but the manifest says \d+$/,
+      );
+      await storage.delete(key);
+      assert.deepEqual(await storage.check(key), { state: "absent" });
+      await storage.put(key, dir);
+      assert.equal((await storage.check(key)).state, "complete");
+      // A file stored under the package that its manifest does not list: not the package that was exported.
+      await b.writeRaw("marker", key, "extra.json", Buffer.from("{}"));
+      assert.deepEqual(await storage.check(key), {
+        state: "incomplete",
+        reason: '"extra.json" is not listed in the manifest',
+      });
+    },
   "refuses to store a package that does not match its manifest": async (b, work) => {
     const storage = b.make("refuse");
     const dir = await buildPackage(work, "2026-03-01", "2026-03-31");
