@@ -58,6 +58,6 @@ export type { PolicyFile } from "./sources/policy-file.ts";
 export { readPolicyFile } from "./sources/policy-file.ts";
 export type { TokenFingerprint } from "./sources/tokens-file.ts";
 export { readTokensFile, tokenFingerprint } from "./sources/tokens-file.ts";
-export type { Period } from "./time/period.ts";
+export type { Period, PeriodDates } from "./time/period.ts";
 export { makePeriod } from "./time/period.ts";
 export { GENERATOR } from "./version.ts";

@@ -64,8 +64,6 @@ export type { ExportLease, ExportLock } from "./postgres/export-lock.ts";
 export { postgresExportLock } from "./postgres/export-lock.ts";
 export type { OrgsHealth } from "./postgres/org-runtimes.ts";
 export type { Checkpoint, ExportState } from "./scheduler/export-state.ts";
-export type { Period } from "./scheduler/period.ts";
-export { periodForFire, periodKey } from "./scheduler/period.ts";
 export { DEFAULT_LISTEN } from "./sidecar/listen-address.ts";
 export type { Sidecar, StartSidecarOptions } from "./sidecar/start-sidecar.ts";
 export { startSidecar } from "./sidecar/start-sidecar.ts";

@@ -11,6 +11,9 @@ export interface Period {
   endMs: number;
 }
 
+/** A period's dates alone (`YYYY-MM-DD`, both inclusive), before a time zone gives them instants: what a schedule plans and a storage key names. */
+export type PeriodDates = Pick<Period, "from" | "to">;
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Validates `YYYY-MM-DD` (a real calendar day); `subject` names the flag or option in the error. */

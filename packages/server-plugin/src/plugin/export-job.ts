@@ -2,12 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "@iddio-compliance/connector-sdk";
-import type { AuditLineSource } from "@iddio-compliance/core";
+import type { AuditLineSource, PeriodDates } from "@iddio-compliance/core";
 import type { ResolvedAutoExport } from "../config/resolve-config.ts";
 import type { Ledger } from "../ledger/ledger.ts";
 import type { LedgerFacts } from "../ledger/ledger-facts.ts";
 import type { Checkpoint } from "../scheduler/export-state.ts";
-import { type Period, periodKey } from "../scheduler/period.ts";
+import { periodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 import type { Clock } from "../util/clock.ts";
 import { formatTimestamp } from "../util/clock.ts";
@@ -65,7 +65,7 @@ function checkpointOf(integrity: Integrity): Checkpoint | null {
  */
 export async function runExportJob(
   ctx: ExportJobContext,
-  period: Period,
+  period: PeriodDates,
   run: { anchor: Checkpoint | null; signal: AbortSignal },
 ): Promise<ExportJobResult> {
   const key = periodKey(period);
@@ -146,7 +146,7 @@ export async function runExportJob(
 /** Builds the package in a staging folder and stores it; the staging folder is always removed. */
 async function exportAndStore(
   ctx: ExportJobContext,
-  period: Period,
+  period: PeriodDates,
   run: { anchor: Checkpoint | null; signal: AbortSignal },
 ): Promise<Integrity> {
   const key = periodKey(period);

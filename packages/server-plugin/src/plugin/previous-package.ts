@@ -1,8 +1,9 @@
 import type { Logger } from "@iddio-compliance/connector-sdk";
+import type { PeriodDates } from "@iddio-compliance/core";
 import { previousLinkOf, readSummaryFile } from "@iddio-compliance/core";
 import type { PreviousPackage } from "@iddio-compliance/schema";
 import { addDays } from "../scheduler/calendar.ts";
-import { type Period, parsePeriodKey } from "../scheduler/period.ts";
+import { parsePeriodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 
 /**
@@ -14,7 +15,7 @@ import type { EvidenceStorage } from "../storage/evidence-storage.ts";
  */
 export async function previousPackageLink(
   storage: EvidenceStorage,
-  period: Period,
+  period: PeriodDates,
   logger: Logger,
 ): Promise<PreviousPackage | undefined> {
   const dayBefore = addDays(period.from, -1);

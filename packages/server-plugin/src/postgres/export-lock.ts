@@ -1,5 +1,6 @@
+import type { PeriodDates } from "@iddio-compliance/core";
 import { advisoryLockKey, tryAdvisoryLock } from "@iddio-compliance/source-postgres";
-import { type Period, periodKey } from "../scheduler/period.ts";
+import { periodKey } from "../scheduler/period.ts";
 
 /** A held export lock: the run stops when `signal` aborts (the lock was lost). */
 export interface ExportLease {
@@ -13,7 +14,10 @@ export interface ExportLock {
    * Takes the lock for `period`, waiting up to `waitMs` for the replica holding it (0: never
    * waits); `null` when another replica still holds it. `signal` stops the wait.
    */
-  acquire(period: Period, options: { waitMs: number; signal?: AbortSignal }): Promise<ExportLease | null>;
+  acquire(
+    period: PeriodDates,
+    options: { waitMs: number; signal?: AbortSignal },
+  ): Promise<ExportLease | null>;
 }
 
 /**

@@ -1,7 +1,8 @@
+import type { PeriodDates } from "@iddio-compliance/core";
 import type { CronSchedule } from "../config/cron-schedule.ts";
 import type { PeriodKind } from "../config/resolve-config.ts";
 import { addDays, dateInZone, type PlainDate } from "./calendar.ts";
-import { type Period, periodAfter, periodForFire } from "./period.ts";
+import { periodAfter, periodForFire } from "./period.ts";
 
 /** What decides which periods are due. */
 export interface DuePeriodsInput {
@@ -11,7 +12,7 @@ export interface DuePeriodsInput {
   /** When the plugin first ran with this state: fires before it are not owed. */
   initializedAt: Date;
   /** The newest period already exported, if any. */
-  lastCompleted: Period | null;
+  lastCompleted: PeriodDates | null;
   /** Periods that end before this date are past retention and not exported. */
   notBefore?: PlainDate;
 }
@@ -23,7 +24,7 @@ const MAX_PERIODS = 36_600;
  * Every period owed at `now`, oldest first: one per fire of the schedule since the last completed
  * period (or since initialisation), up to the period of the latest fire at or before `now`.
  */
-export function duePeriods(input: DuePeriodsInput): Period[] {
+export function duePeriods(input: DuePeriodsInput): PeriodDates[] {
   const { kind, schedule, now, lastCompleted } = input;
   const tz = schedule.timeZone;
   const latest = schedule.latestAtOrBefore(now);
@@ -37,13 +38,13 @@ export function duePeriods(input: DuePeriodsInput): Period[] {
   }
 
   const target = periodForFire(kind, fireDate, fireDate);
-  let current: Period | null;
+  let current: PeriodDates | null;
   if (lastCompleted) current = periodAfter(kind, lastCompleted);
   else {
     const first = schedule.nextAfter(input.initializedAt);
     current = first ? periodForFire(kind, dateInZone(first, tz), fireDate) : null;
   }
-  const out: Period[] = [];
+  const out: PeriodDates[] = [];
   for (let i = 0; current && target && current.from <= target.from && i < MAX_PERIODS; i++) {
     const done = lastCompleted !== null && current.to <= lastCompleted.to;
     const expired = input.notBefore !== undefined && current.to < input.notBefore;

@@ -1,4 +1,5 @@
 import type { Logger } from "@iddio-compliance/connector-sdk";
+import type { PeriodDates } from "@iddio-compliance/core";
 import type { CronSchedule } from "../config/cron-schedule.ts";
 import type { PeriodKind } from "../config/resolve-config.ts";
 import type { Clock, TimerHandle } from "../util/clock.ts";
@@ -9,7 +10,7 @@ import { addMonths, dateInZone } from "./calendar.ts";
 import { duePeriods } from "./due-periods.ts";
 import type { Checkpoint, ExportState, ExportStateStore } from "./export-state.ts";
 import { owedSince } from "./owed-since.ts";
-import { type Period, periodKey } from "./period.ts";
+import { periodKey } from "./period.ts";
 
 /**
  * How a run ended: `exported` (stored and recorded by this replica, or found stored by its own
@@ -20,7 +21,7 @@ export type RunOutcome = "exported" | "skipped" | "deferred";
 
 /** Runs the export of one period; resolves once the package is stored and recorded. */
 export type RunPeriod = (
-  period: Period,
+  period: PeriodDates,
   context: { anchor: Checkpoint | null; signal: AbortSignal; attempt: number },
 ) => Promise<{
   /** The checkpoint to pass to the next export; `null` keeps the previous one (e.g. unverified chain). */
@@ -46,9 +47,9 @@ export interface ExportSchedulerOptions {
   /** How long a shutdown waits for an aborted export to stop before returning anyway. @default 5_000 */
   abortGraceMs?: number;
   /** Called after each period done (exported here, or skipped because another replica owns it). */
-  onSuccess?(period: Period, durationMs: number, outcome: "exported" | "skipped"): void | Promise<void>;
+  onSuccess?(period: PeriodDates, durationMs: number, outcome: "exported" | "skipped"): void | Promise<void>;
   /** Called after each failed attempt, with the delay before the retry. */
-  onFailure?(period: Period, attempt: number, error: unknown, retryInMs: number): void | Promise<void>;
+  onFailure?(period: PeriodDates, attempt: number, error: unknown, retryInMs: number): void | Promise<void>;
 }
 
 /**
@@ -67,7 +68,7 @@ export class ExportScheduler {
   #attempts = 0;
   #deferrals = 0;
   #abort = new AbortController();
-  #inFlight: Period | null = null;
+  #inFlight: PeriodDates | null = null;
 
   constructor(options: ExportSchedulerOptions) {
     this.#o = options;
@@ -83,7 +84,7 @@ export class ExportScheduler {
   }
 
   /** The period being exported right now, if any. */
-  get inFlight(): Period | null {
+  get inFlight(): PeriodDates | null {
     return this.#inFlight;
   }
 
@@ -134,7 +135,11 @@ export class ExportScheduler {
     }, next.getTime() - now.getTime());
   }
 
-  async #afterSuccess(period: Period, durationMs: number, outcome: "exported" | "skipped"): Promise<void> {
+  async #afterSuccess(
+    period: PeriodDates,
+    durationMs: number,
+    outcome: "exported" | "skipped",
+  ): Promise<void> {
     try {
       await this.#o.onSuccess?.(period, durationMs, outcome);
     } catch (error) {

@@ -1,8 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { PeriodDates } from "@iddio-compliance/core";
 import { ServerPluginError } from "../errors/server-plugin-error.ts";
 import { readJsonFile, writeFileAtomic } from "../util/atomic-write.ts";
-import type { Period } from "./period.ts";
 
 /** A trusted chain position recorded by an export (DESIGN §7.4). */
 export interface Checkpoint {
@@ -18,15 +18,15 @@ export interface ExportState {
   /** When this state was first created; schedule fires before it are not owed. */
   initialized_at: string;
   /** The newest period exported and stored. */
-  last_completed: Period | null;
+  last_completed: PeriodDates | null;
   /** The checkpoint of the newest verified export, passed to the next one as `anchor`. */
   checkpoint: Checkpoint | null;
   last_success_at: string | null;
   last_duration_ms: number | null;
 }
 
-function isPeriod(value: unknown): value is Period {
-  const p = value as Period;
+function isPeriod(value: unknown): value is PeriodDates {
+  const p = value as PeriodDates;
   return typeof p === "object" && p !== null && typeof p.from === "string" && typeof p.to === "string";
 }
 

@@ -1,6 +1,7 @@
+import type { PeriodDates } from "@iddio-compliance/core";
 import type { ExportLock } from "../postgres/export-lock.ts";
 import { addMonths, type PlainDate } from "../scheduler/calendar.ts";
-import { type Period, parsePeriodKey } from "../scheduler/period.ts";
+import { parsePeriodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage } from "./evidence-storage.ts";
 
 /**
@@ -17,12 +18,12 @@ export async function applyRetention(options: {
   today: PlainDate;
   /** Elects the replica that deletes a package; one whose lock is held elsewhere is left to that replica. */
   lock?: ExportLock | undefined;
-  onDeleting?(period: Period): Promise<void>;
-  onDeleted(period: Period): Promise<void>;
-}): Promise<Period[]> {
+  onDeleting?(period: PeriodDates): Promise<void>;
+  onDeleted(period: PeriodDates): Promise<void>;
+}): Promise<PeriodDates[]> {
   const { storage } = options;
   const cutoff = addMonths(options.today, -options.months);
-  const deleted: Period[] = [];
+  const deleted: PeriodDates[] = [];
   for (const key of await storage.list()) {
     const period = parsePeriodKey(key);
     if (!period || period.to >= cutoff) continue;
