@@ -200,6 +200,13 @@ describe("iddio-compliance help", () => {
       expect(viaHelp.stdout).toBe(viaFlag.stdout);
     }
   });
+
+  it("prints the version every package.json of the release holds, the one summary.json names", async () => {
+    const cli = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+    const { code, stdout } = await runCli(["--version"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe(`iddio-compliance ${cli.version}\n`);
+  });
 });
 
 describe("iddio-compliance verify", () => {

@@ -1,4 +1,4 @@
-import { isIddioComplianceError } from "@iddio-compliance/schema";
+import { GENERATOR, isIddioComplianceError } from "@iddio-compliance/schema";
 import { type CliIo, type Command, processIo } from "./cli-io.ts";
 import { sanitizeTerminal } from "./terminal/sanitize.ts";
 import { UsageError } from "./usage-error.ts";
@@ -71,7 +71,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return name === undefined ? 2 : 0;
   }
   if (name === "--version" || name === "-v") {
-    io.stdout.write("iddio-compliance 0.1.0\n");
+    io.stdout.write(`${GENERATOR.name} ${GENERATOR.version}\n`);
     return 0;
   }
   const command = COMMANDS[name];

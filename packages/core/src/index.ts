@@ -60,4 +60,3 @@ export type { TokenFingerprint } from "./sources/tokens-file.ts";
 export { readTokensFile, tokenFingerprint } from "./sources/tokens-file.ts";
 export type { Period, PeriodDates } from "./time/period.ts";
 export { makePeriod } from "./time/period.ts";
-export { GENERATOR } from "./version.ts";

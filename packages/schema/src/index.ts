@@ -67,6 +67,7 @@ export { lifecycleRecordSchema } from "./input/lifecycle-record.ts";
 export type { Policy } from "./input/policy.ts";
 export { policyRuleSchema, policySchema, tokensFileSchema } from "./input/policy.ts";
 export { renderJsonSchemas } from "./json-schema.ts";
+export { GENERATOR } from "./version.ts";
 export type { GoField } from "./wire/go-json.ts";
 export { goMarshalStruct, goMarshalValue, goQuote } from "./wire/go-json.ts";
 export {

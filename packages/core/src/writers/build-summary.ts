@@ -1,5 +1,4 @@
-import type { EvidenceSummary, ManifestEntry } from "@iddio-compliance/schema";
-import { GENERATOR } from "../version.ts";
+import { type EvidenceSummary, GENERATOR, type ManifestEntry } from "@iddio-compliance/schema";
 import { type EvidenceDocuments, FILE_NAMES } from "./evidence-documents.ts";
 import { headlineOf } from "./headlines.ts";
 

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import {
   collectSecrets,
   createRedactor,
   loadEvidencePackage,
   redactingLogger,
 } from "@iddio-compliance/connector-sdk";
+import { GENERATOR } from "@iddio-compliance/schema";
 import { type ResolvedComplianceConfig, resolveComplianceConfig } from "../config/resolve-config.ts";
 import type { S3StorageConfig } from "../config/s3-config.ts";
 import type { StorageTarget } from "../config/storage-url.ts";
@@ -60,17 +60,6 @@ export interface CompliancePlugin extends IddioServerPlugin {
   readonly config: ResolvedComplianceConfig | undefined;
 }
 
-function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-      version?: string;
-    };
-    return pkg.version ?? "0.0.0";
-  } catch {
-    return "0.0.0";
-  }
-}
-
 /**
  * The iddio-compliance server plugin (DESIGN §7): validates the `compliance` block, keeps the
  * hash-chained ledger of lifecycle hooks, exports on the cron schedule with catch-up, stores and
@@ -82,8 +71,8 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
   let resolved: ResolvedComplianceConfig | undefined;
 
   const plugin: CompliancePlugin = {
-    name: "iddio-compliance",
-    version: packageVersion(),
+    name: GENERATOR.name,
+    version: GENERATOR.version,
     get config() {
       return resolved;
     },
