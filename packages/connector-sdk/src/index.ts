@@ -1,7 +1,6 @@
 export type { EvidenceSummary } from "@iddio-compliance/schema";
 // The project's one error base (owned by @iddio-compliance/schema): a connector needs only the SDK.
-export { IddioComplianceError, isIddioComplianceError, renderError } from "@iddio-compliance/schema";
-export { formatConfigIssues, formatKeyPath } from "./config/format-config-issues.ts";
+export { IddioComplianceError, isIddioComplianceError } from "@iddio-compliance/schema";
 export { secureUrlSchema } from "./config/secure-url-schema.ts";
 export type {
   CheckResult,
@@ -23,6 +22,7 @@ export type {
 export type { ConnectorDefinition, ConnectorSpec } from "./define-connector.ts";
 export { defineConnector, isConnectorDefinition } from "./define-connector.ts";
 export type { ConnectorErrorCode, ConnectorErrorInit } from "./errors/connector-error.ts";
+/** @public The error every connector failure becomes (docs/writing-a-connector.md). */
 export { ConnectorError, isConnectorError } from "./errors/connector-error.ts";
 export type {
   HttpBody,
@@ -33,14 +33,14 @@ export type {
   SearchParams,
 } from "./http/http-client.ts";
 export type { RetryOptions } from "./http/retry-policy.ts";
-export { backoffDelay, isRetryableStatus, parseRetryAfter } from "./http/retry-policy.ts";
-export { insecureUrlReason, isLoopbackHost, joinUrl } from "./http/secure-url.ts";
+export { backoffDelay } from "./http/retry-policy.ts";
+export { joinUrl } from "./http/secure-url.ts";
 export type { Sleep } from "./http/sleep.ts";
 export type { LogFields, Logger, StderrLoggerOptions } from "./logger/logger.ts";
 export { createStderrLogger, defaultLogger, redactingLogger, silentLogger } from "./logger/logger.ts";
 export type { CriterionKey } from "./package/criterion-of-file.ts";
-export { CRITERION_KEYS, criterionOfFile } from "./package/criterion-of-file.ts";
+export { CRITERION_KEYS } from "./package/criterion-of-file.ts";
 export type { EvidenceFile, EvidencePackage } from "./package/evidence-package.ts";
-export { assertPackageIntact, loadEvidencePackage, sha256Hex } from "./package/load-evidence-package.ts";
+export { loadEvidencePackage, sha256Hex } from "./package/load-evidence-package.ts";
 export type { Redactor } from "./redact/redactor.ts";
-export { collectSecrets, createRedactor, REDACTED, SECRET_KEY_PATTERN } from "./redact/redactor.ts";
+export { collectSecrets, createRedactor } from "./redact/redactor.ts";

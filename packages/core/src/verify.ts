@@ -3,7 +3,4 @@
 
 export type { VerifyAuditLogOptions } from "./chain/verify-audit-log.ts";
 export { verifyAuditLog } from "./chain/verify-audit-log.ts";
-export type { ComplianceErrorCode } from "./errors/compliance-error.ts";
-export { ComplianceError, isComplianceError } from "./errors/compliance-error.ts";
 export type { AuditLineSource, ChainSegment } from "./sources/audit-line-source.ts";
-export { jsonlSource } from "./sources/jsonl-source.ts";

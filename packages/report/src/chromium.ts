@@ -3,14 +3,14 @@ import type { Browser } from "playwright-core";
 import { ReportError } from "./report-error.ts";
 
 /** Where Debian (and most Linux distributions) install Chromium. */
-export const DEFAULT_CHROMIUM = "/usr/bin/chromium";
+const DEFAULT_CHROMIUM = "/usr/bin/chromium";
 
 /**
  * Flags for a headless Chromium that reaches nothing: no QUIC, no first-run, background
  * networking, component updates or sync. Playwright gives each launch a fresh, temporary
  * user-data-dir and removes it on close.
  */
-export const CHROMIUM_ARGS: readonly string[] = [
+const CHROMIUM_ARGS: readonly string[] = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

@@ -1,6 +1,6 @@
-export type { ReportData } from "./render-report.ts";
-export { REPORT_FILE, renderReport } from "./render-report.ts";
+export { REPORT_FILE } from "./render-report.ts";
 export type { ReportErrorCode } from "./report-error.ts";
+/** @public Errors with stable codes, recognised across copies of the package. */
 export { isReportError, ReportError } from "./report-error.ts";
 export { scriptSafeJson } from "./script-safe-json.ts";
 export type { ReportTemplate } from "./template.ts";

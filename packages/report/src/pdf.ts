@@ -1,3 +1,2 @@
-export { DEFAULT_CHROMIUM } from "./chromium.ts";
 export type { PrintReportPdfOptions } from "./print-pdf.ts";
 export { printReportPdf } from "./print-pdf.ts";

@@ -6,6 +6,6 @@ export type { ApprovalOrder, ApprovalRecords, GenerateOptions } from "./options.
 export type { Seed } from "./random.ts";
 export { SAMPLE_OPTIONS } from "./sample-options.ts";
 export type { TamperFinding, TamperKind, TamperOptions, TamperResult } from "./tamper.ts";
-export { tamperContent, tamperLog } from "./tamper.ts";
+export { tamperLog } from "./tamper.ts";
 export type { Outcome } from "./traffic.ts";
 export type { HashMode } from "./writer.ts";

@@ -26,7 +26,7 @@ export function isTimeZone(zone: string): boolean {
 }
 
 /** Offset of `zone` from UTC at instant `ms`, in ms (positive east of Greenwich). */
-export function offsetAt(ms: number, zone: string): number {
+function offsetAt(ms: number, zone: string): number {
   const name = formatter(zone)
     .formatToParts(new Date(ms))
     .find((p) => p.type === "timeZoneName")?.value;

@@ -1,6 +1,3 @@
-export { isPostgresUrl, redactPostgresUrl } from "./connection/redact-url.ts";
-export type { StoredRow } from "./lines/rebuild-line.ts";
-export { rebuildLine } from "./lines/rebuild-line.ts";
 export type { AdvisoryLockKey, AdvisoryLockLease, AdvisoryLockOptions } from "./lock/advisory-lock.ts";
 export { advisoryLockKey, tryAdvisoryLock } from "./lock/advisory-lock.ts";
 export type {
@@ -8,8 +5,8 @@ export type {
   AuditEventsMappingInput,
   CommandField,
 } from "./mapping/audit-events-mapping.ts";
-export { DEFAULT_AUDIT_EVENTS_MAPPING, resolveMapping } from "./mapping/audit-events-mapping.ts";
-export type { LineMode } from "./query/line-query.ts";
+/** @public The assumed `audit_events` table and columns (README, docs/data-contract.md), the base a `mapping` option merges into. */
+export { DEFAULT_AUDIT_EVENTS_MAPPING } from "./mapping/audit-events-mapping.ts";
 export type { PostgresSource, PostgresSourceOptions } from "./source/postgres-source.ts";
 export { postgresSource } from "./source/postgres-source.ts";
 export { validateOrgId } from "./tenancy/validate-org-id.ts";

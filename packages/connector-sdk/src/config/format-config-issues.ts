@@ -31,6 +31,3 @@ export function formatConfigIssues(
     return `Invalid option "${key}": ${issue.message}`;
   });
 }
-
-// Part of this package's public API since its first release; the one implementation lives in schema.
-export { formatKeyPath };

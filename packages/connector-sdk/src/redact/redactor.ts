@@ -9,11 +9,10 @@ export interface Redactor {
 }
 
 /** The placeholder that replaces a secret. */
-export const REDACTED = "[REDACTED]";
+const REDACTED = "[REDACTED]";
 
 /** Config keys whose values are secrets: client_secret, api_key, secret, token, password, … */
-export const SECRET_KEY_PATTERN =
-  /secret|api[-_]?key|token|passw(or)?d|passphrase|private[-_]?key|credential/i;
+const SECRET_KEY_PATTERN = /secret|api[-_]?key|token|passw(or)?d|passphrase|private[-_]?key|credential/i;
 
 const CREDENTIAL_HEADERS = new Set([
   "authorization",

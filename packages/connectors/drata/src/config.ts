@@ -4,14 +4,14 @@ import { z } from "zod";
 const withoutTrailingSlashes = (url: string) => url.replace(/\/+$/, "");
 
 /** Drata's regional API hosts; a bearer key is only ever sent to one of these or to an explicit `base_url`. */
-export const DRATA_REGION_HOSTS = {
+const DRATA_REGION_HOSTS = {
   us: "https://public-api.drata.com",
   eu: "https://public-api.eu.drata.com",
   apac: "https://public-api.apac.drata.com",
 } as const;
 
 /** Drata's renewal schedules for evidence. */
-export const RENEWAL_SCHEDULES = [
+const RENEWAL_SCHEDULES = [
   "ONE_MONTH",
   "TWO_MONTHS",
   "THREE_MONTHS",

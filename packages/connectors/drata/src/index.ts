@@ -1,4 +1,3 @@
 export type { DrataConfig } from "./config.ts";
-export { DRATA_REGION_HOSTS, drataApiRoot, drataConfigSchema, RENEWAL_SCHEDULES } from "./config.ts";
+/** @public A connector package's default export is its definition: what `type: "@scope/name"` loads. */
 export { drata, drata as default } from "./drata-connector.ts";
-export { evidenceName } from "./evidence-text.ts";

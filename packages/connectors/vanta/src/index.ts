@@ -1,5 +1,3 @@
 export type { VantaConfig } from "./config.ts";
-export { vantaConfigSchema } from "./config.ts";
-export { clearVantaTokenCache } from "./token-cache.ts";
-export { uploadDescription } from "./vanta-api.ts";
+/** @public A connector package's default export is its definition: what `type: "@scope/name"` loads. */
 export { vanta, vanta as default } from "./vanta-connector.ts";

@@ -10,7 +10,7 @@ interface Entry {
 }
 
 /** Vanta refreshes a token this long before it expires, as Vanta's own client does. */
-export const REFRESH_BEFORE_EXPIRY_MS = 60_000;
+const REFRESH_BEFORE_EXPIRY_MS = 60_000;
 
 // One cache per process, shared by every instance and every copy of this package: Vanta keeps one
 // active token per application, so two caches would revoke each other's tokens.

@@ -36,7 +36,7 @@ export type VantaUpload = z.infer<typeof uploadSchema>;
 const MAX_LIST_PAGES = 50;
 
 /** The upload description: names criterion and period, and carries the digest that makes re-pushes idempotent. */
-export function uploadDescription(file: EvidenceFile, pkg: EvidencePackage): string {
+function uploadDescription(file: EvidenceFile, pkg: EvidencePackage): string {
   const { from, to, time_zone } = pkg.summary.period;
   return `iddio-compliance ${file.criterion ?? "evidence"} evidence for ${from} to ${to} (${time_zone}); ${file.name} sha256:${file.sha256}`;
 }

@@ -2,7 +2,7 @@ import { secureUrlSchema } from "@iddio-compliance/connector-sdk";
 import { z } from "zod";
 
 /** A Standard Webhooks signing secret: `whsec_` + base64 of 16–64 random bytes. */
-export const webhookSecretSchema = z
+const webhookSecretSchema = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, 'expected "whsec_" followed by base64')
   .refine((secret) => {

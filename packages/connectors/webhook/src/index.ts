@@ -1,8 +1,8 @@
+/** @public The connector's options, as `compliance.connectors[]` takes them. */
 export type { WebhookConfig } from "./config.ts";
-export { webhookConfigSchema, webhookSecretSchema } from "./config.ts";
-export { signWebhook, webhookKey } from "./sign-webhook.ts";
 export type { VerifiedWebhook, VerifyWebhookOptions, WebhookVerificationCode } from "./verify-webhook.ts";
+/** @public What a receiver calls on each delivery (README): verifies the Standard Webhooks signature. */
 export { isWebhookVerificationError, verifyWebhook, WebhookVerificationError } from "./verify-webhook.ts";
+/** @public A connector package's default export is its definition: what `type: "@scope/name"` loads. */
 export { webhook, webhook as default } from "./webhook-connector.ts";
 export type { PackageWebhookPayload, WebhookFile } from "./webhook-payload.ts";
-export { PACKAGE_EVENT_TYPE, packagePayload, webhookId } from "./webhook-payload.ts";

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 
 /** The HMAC key of a `whsec_…` secret: the base64-decoded part after the prefix. */
-export function webhookKey(secret: string): Buffer {
+function webhookKey(secret: string): Buffer {
   return Buffer.from(secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret, "base64");
 }
 

@@ -37,7 +37,7 @@ export interface UnreadableLine {
 }
 
 /** Why a line of `bytes` bytes longer than {@link MAX_LINE_BYTES} is not a record. */
-export function overlongLine(bytes: number): UnreadableLine {
+function overlongLine(bytes: number): UnreadableLine {
   return {
     error: `line of ${bytes} bytes is longer than the ${MAX_LINE_BYTES >> 20} MiB limit of a record`,
     unparsable: true,

@@ -25,7 +25,7 @@ export interface ServerConfigOptions {
  * written (they are resolved only inside the `compliance:` block, by {@link parseServerConfigObject}).
  * A YAML mistake is a {@link ServerConfigError} naming the file, line and column.
  */
-export function parseServerConfigText(text: string, options: { file?: string | undefined } = {}): unknown {
+function parseServerConfigText(text: string, options: { file?: string | undefined } = {}): unknown {
   const file = options.file;
   const where = file ? `${file}: ` : "";
   const shield = shieldEnvReferences(text);

@@ -45,7 +45,7 @@ export function readSummaryFile(dir: string): SummaryFile {
  * Parses the bytes of a `summary.json` (read from a folder or from object storage); `path` names it
  * in errors. Throws `PACKAGE_INVALID` when they are not JSON or not a summary.
  */
-export function parseSummary(bytes: Buffer, path: string): Omit<SummaryFile, "dir"> {
+function parseSummary(bytes: Buffer, path: string): Omit<SummaryFile, "dir"> {
   const raw = parseJson(bytes, path);
   const parsed = summarySchema.safeParse(raw);
   if (!parsed.success) {

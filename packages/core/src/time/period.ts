@@ -34,7 +34,7 @@ export function parseDate(value: string, subject: string): { y: number; m: numbe
 }
 
 /** Checks that `zone` is an IANA time zone this runtime knows. */
-export function assertTimeZone(zone: string, subject: string): void {
+function assertTimeZone(zone: string, subject: string): void {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
   } catch {
@@ -43,7 +43,7 @@ export function assertTimeZone(zone: string, subject: string): void {
 }
 
 /** Offset of `zone` from UTC at instant `ms`, in ms (positive east of Greenwich). */
-export function zoneOffsetMs(ms: number, zone: string): number {
+function zoneOffsetMs(ms: number, zone: string): number {
   if (zone === "UTC") return 0;
   const parts = new Intl.DateTimeFormat("en-US", {
     timeZone: zone,
@@ -68,7 +68,7 @@ export function zoneOffsetMs(ms: number, zone: string): number {
 }
 
 /** The UTC instant of local midnight starting `y-m-d` in `zone`. */
-export function zonedMidnight(y: number, m: number, d: number, zone: string): number {
+function zonedMidnight(y: number, m: number, d: number, zone: string): number {
   const guess = Date.UTC(y, m - 1, d);
   let ms = guess - zoneOffsetMs(guess, zone);
   ms = guess - zoneOffsetMs(ms, zone);

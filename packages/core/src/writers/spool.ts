@@ -3,7 +3,7 @@ import { closeSync, createReadStream, mkdtempSync, openSync, writeSync } from "n
 const BUFFER_BYTES = 1 << 20;
 
 /** Ends each item in the file: JSON text never holds a raw control character other than `\n`. */
-export const ITEM_END = "\x1e";
+const ITEM_END = "\x1e";
 export const ITEM_END_BYTE = 0x1e;
 
 /**

@@ -64,7 +64,7 @@ async function sha256(bytes: ArrayBuffer): Promise<string> {
 }
 
 /** Decodes a PEM block (or bare base64) into its bytes; null when it is not base64. */
-export function pemBytes(text: string): Uint8Array | null {
+function pemBytes(text: string): Uint8Array | null {
   const body = text.replace(/-----(BEGIN|END)[^-]*-----/g, "").replace(/\s+/g, "");
   if (body === "" || !/^[A-Za-z0-9+/]+=*$/.test(body)) return null;
   try {

@@ -17,7 +17,7 @@ export interface OpenedReport {
 let browser: Browser | null = null;
 
 /** One browser per test file. */
-export async function sharedBrowser(): Promise<Browser> {
+async function sharedBrowser(): Promise<Browser> {
   browser ??= await launchChromium();
   return browser;
 }

@@ -9,7 +9,7 @@ export const SAMPLE_HOME = join(REPO_ROOT, "examples/iddio-home");
 const DEV_ENTRY = join(REPO_ROOT, "apps/cli/src/dev-entry.ts");
 
 /** Runs the CLI from source in a child process (the production path of every command). */
-export function cli(args: string[]): { code: number; stdout: string; stderr: string } {
+function cli(args: string[]): { code: number; stdout: string; stderr: string } {
   const run = spawnSync(
     process.execPath,
     ["--conditions=dev-source", "--import", "tsx", DEV_ENTRY, ...args],

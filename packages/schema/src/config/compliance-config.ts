@@ -34,7 +34,7 @@ const orgIds = z
  * checked here; each connector validates its own keys with the schema it declares to
  * `defineConnector` (so this object is loose).
  */
-export const connectorConfigSchema = z.looseObject({
+const connectorConfigSchema = z.looseObject({
   type: z.string().superRefine((type, ctx) => {
     const problem = connectorTypeProblem(type);
     if (problem) ctx.addIssue({ code: "custom", message: problem });

@@ -11,9 +11,9 @@ export interface IddioComplianceErrorOptions {
 /**
  * The base of every error this project's packages throw: a stable `code`, a message that names
  * the file, flag, key or connector it is about and never holds a secret, the `subject` it is
- * about, and the `cause`. The message is stored plain; `[iddio-compliance]` is added only when an
- * error is rendered ({@link renderError}). {@link isIddioComplianceError} recognises one across
- * duplicated package copies (a brand, not `instanceof`).
+ * about, and the `cause`. The message is stored plain, without a prefix: whoever prints it adds
+ * one (the CLI: `iddio-compliance <command>: …`). {@link isIddioComplianceError} recognises one
+ * across duplicated package copies (a brand, not `instanceof`).
  */
 export class IddioComplianceError extends Error {
   override readonly name: string = "IddioComplianceError";
@@ -31,10 +31,4 @@ export class IddioComplianceError extends Error {
 /** True for any error of this project's packages, also one thrown by another copy of them. */
 export function isIddioComplianceError(value: unknown): value is IddioComplianceError {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
-}
-
-/** An error as logs show it: `[iddio-compliance] <message>` for ours, the message otherwise. */
-export function renderError(error: unknown): string {
-  if (isIddioComplianceError(error)) return `[iddio-compliance] ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
 }

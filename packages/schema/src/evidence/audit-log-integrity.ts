@@ -2,7 +2,7 @@ import { z } from "zod";
 import { timestamp } from "./common.ts";
 import { merkleSchema } from "./package-trust.ts";
 
-export const findingKind = z
+const findingKind = z
   .enum([
     "malformed",
     "hash_mismatch",
@@ -40,7 +40,7 @@ export const chainFindingSchema = z.object({
   message: z.string().describe("One sentence for a person."),
 });
 
-export const chainFileSchema = z.object({
+const chainFileSchema = z.object({
   path: z
     .string()
     .describe(

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { byDecision, byTier, criterionHeader, listOf, sha256Hex, timestamp } from "./common.ts";
 
-export const agentAccessSchema = z.object({
+const agentAccessSchema = z.object({
   name: z.string().describe("The agent's name as the audit log states it (`agent`)."),
   identity_type: z
     .enum(["mtls", "token", "unknown"])
@@ -35,7 +35,7 @@ export const agentAccessSchema = z.object({
     ),
 });
 
-export const policySnapshotSchema = z.object({
+const policySnapshotSchema = z.object({
   version: z.string().nullable().describe("The policy's `version`; `null` when it states none."),
   sha256: sha256Hex
     .nullable()
@@ -77,7 +77,7 @@ export const policySnapshotSchema = z.object({
     ),
 });
 
-export const policyChangeRefSchema = z.object({
+const policyChangeRefSchema = z.object({
   timestamp: timestamp.describe("Timestamp of the `policy.changed` record (UTC)."),
   version: z.string().nullable().describe("The new policy's `version`; `null` when the record states none."),
   sha256: z
@@ -90,7 +90,7 @@ export const policyChangeRefSchema = z.object({
     .describe("Who changed the policy, as the record states it; `null` when it states none."),
 });
 
-export const deniedRequestSchema = z.object({
+const deniedRequestSchema = z.object({
   timestamp: timestamp.describe("When the request was decided (the command event's timestamp, UTC)."),
   agent: z.string().describe("The agent that made the request."),
   protocol: z.string().describe("The request's protocol (`kubernetes` when the event states none)."),

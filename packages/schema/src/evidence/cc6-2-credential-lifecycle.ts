@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { criterionHeader, timestamp } from "./common.ts";
 
-export const tokenEvidenceSchema = z.object({
+const tokenEvidenceSchema = z.object({
   fingerprint: z
     .string()
     .describe(
@@ -41,7 +41,7 @@ export const tokenEvidenceSchema = z.object({
     ),
 });
 
-export const certificateEvidenceSchema = z.object({
+const certificateEvidenceSchema = z.object({
   serial: z.string().describe("The certificate's serial number, lowercase hex."),
   fingerprint_sha256: z
     .string()
@@ -68,7 +68,7 @@ export const certificateEvidenceSchema = z.object({
     ),
 });
 
-export const credentialFindingSchema = z.object({
+const credentialFindingSchema = z.object({
   kind: z
     .enum(["token_never_rotated", "certificate_expiring", "certificate_expired"])
     .describe(

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { byDecision, criterionHeader, listOf, timestamp } from "./common.ts";
 
-export const agentPolicyChangeSchema = z.object({
+const agentPolicyChangeSchema = z.object({
   agent: z.string().describe("The agent whose entry in the policy changed."),
   change: z
     .enum(["added", "removed", "modified"])
@@ -14,7 +14,7 @@ export const agentPolicyChangeSchema = z.object({
   rules_after: z.int().describe("Number of the agent's rules in the new policy (0 when it is absent)."),
 });
 
-export const policyChangeSchema = z.object({
+const policyChangeSchema = z.object({
   timestamp: timestamp.describe("Timestamp of the `policy.changed` record (UTC)."),
   version: z.string().nullable().describe("The new policy's `version`; `null` when the record states none."),
   sha256: z
@@ -42,7 +42,7 @@ export const policyChangeSchema = z.object({
     ),
 });
 
-export const approvalItemSchema = z.object({
+const approvalItemSchema = z.object({
   timestamp: timestamp
     .nullable()
     .describe(
@@ -95,7 +95,7 @@ export const approvalItemSchema = z.object({
     .describe("Where the outcome was read: the escalated command line, or an `approval.*` record."),
 });
 
-export const escalationItemSchema = z.object({
+const escalationItemSchema = z.object({
   timestamp: timestamp.describe(
     "When the request was decided by the policy (the command event's timestamp, UTC).",
   ),
@@ -120,7 +120,7 @@ export const escalationItemSchema = z.object({
     .describe("1-based line number of the event in that file (for PostgreSQL, the row's ordinal)."),
 });
 
-export const breakGlassItemSchema = escalationItemSchema.extend({
+const breakGlassItemSchema = escalationItemSchema.extend({
   decision: z
     .string()
     .describe(

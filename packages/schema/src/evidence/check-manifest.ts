@@ -34,7 +34,7 @@ export interface ManifestProblem {
 }
 
 /** Whether `name` is a plain file name inside a package folder (no path, not hidden, not the summary or its signature). */
-export function isPackageFileName(name: string): boolean {
+function isPackageFileName(name: string): boolean {
   return (
     name !== "" &&
     !name.includes("/") &&

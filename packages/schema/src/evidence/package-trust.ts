@@ -2,7 +2,7 @@ import { z } from "zod";
 import { periodSchema, sha256Hex } from "./common.ts";
 
 /** An event's place in the chain: its 0-based index from genesis and its `hash`. */
-export const chainPositionSchema = z.object({
+const chainPositionSchema = z.object({
   index: z.int().min(0).describe("0-based position of the event in the chain, counted from genesis"),
   hash: z.string().describe("the event's `hash` value"),
 });
@@ -28,7 +28,6 @@ export const signingSchema = z.object({
   algorithm: z.literal("ed25519").describe("Ed25519 (RFC 8032) over the exact bytes of summary.json"),
   key_id: sha256Hex.describe("SHA-256 of the signing key's DER SubjectPublicKeyInfo"),
 });
-export type SigningSummary = z.infer<typeof signingSchema>;
 
 /** The package this one follows in a series. */
 export const previousSchema = z.object({
@@ -43,7 +42,7 @@ export const previousSchema = z.object({
 export type PreviousPackage = z.infer<typeof previousSchema>;
 
 /** One drawn item of a sample: the evidence row, the original log line and its inclusion proof. */
-export const sampleItemSchema = z.object({
+const sampleItemSchema = z.object({
   draw: z.int().min(1).describe("1-based order in which the item was drawn"),
   position: z.int().min(0).describe("0-based position of the item in the population"),
   event_index: z.int().min(0).describe("0-based position of the item's event in the chain, from genesis"),

@@ -1,16 +1,12 @@
 import { z } from "zod";
 
-import { TIER_NAMES } from "../wire/tier-names.ts";
-
-export { TIER_NAMES };
 export const decisionSchema = z.enum(["allow", "escalate", "deny"]);
-export const protocolSchema = z.enum(["kubernetes", "ssh", "terraform", "helm", "aws", "mcp"]);
 
 /**
  * A command audit event (docs/data-contract.md §1.1). The documented fields are required; every
  * other field is optional, and unknown keys are kept (`z.looseObject`).
  */
-export const auditEventSchema = z.looseObject({
+const auditEventSchema = z.looseObject({
   timestamp: z.string(),
   agent: z.string(),
   method: z.string(),

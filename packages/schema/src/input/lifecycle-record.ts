@@ -18,7 +18,7 @@ const approval = {
 };
 
 /** Lifecycle records (DESIGN §3.2, docs/data-contract.md §1.2), discriminated by `event`. */
-export const lifecycleRecordSchema = z.discriminatedUnion("event", [
+const lifecycleRecordSchema = z.discriminatedUnion("event", [
   z.looseObject({
     event: z.literal("agent.created"),
     ...base,

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { decisionSchema } from "./audit-event.ts";
 
 /** One rule of `policy.yaml`: a protocol, scope fields (globs) and a tier → decision map. */
-export const policyRuleSchema = z.looseObject({
+const policyRuleSchema = z.looseObject({
   protocol: z.string().optional(),
   namespaces: z.array(z.string()).optional(),
   hosts: z.array(z.string()).optional(),

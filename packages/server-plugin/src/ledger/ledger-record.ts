@@ -1,8 +1,5 @@
 import { sha256Hex } from "@iddio-compliance/connector-sdk";
-import { type GoField, goMarshalStruct, LIFECYCLE_KINDS, lifecycleFields } from "@iddio-compliance/schema";
-
-/** Every `event` kind the ledger can hold (lifecycle kinds and the plugin's own, DESIGN §7.4). */
-export const LEDGER_KINDS: readonly string[] = LIFECYCLE_KINDS;
+import { type GoField, goMarshalStruct, lifecycleFields } from "@iddio-compliance/schema";
 
 /** A record to append: `event`, optional `timestamp`, and the kind's fields. */
 export interface LedgerRecordInput {

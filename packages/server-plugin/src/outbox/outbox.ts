@@ -66,7 +66,7 @@ export const DELETED = "the package was deleted by retention before it was deliv
 const DAY_MS = 86_400_000;
 
 /** The file name of a push: `<package>~<connector>.json`. */
-export const pushFile = (pkg: string, connector: string): string => `${pkg}~${connector}.json`;
+const pushFile = (pkg: string, connector: string): string => `${pkg}~${connector}.json`;
 
 function errorCode(error: unknown): string | null {
   const code = (error as { code?: unknown }).code;

@@ -4,9 +4,9 @@ import {
   loadEvidencePackage,
   redactingLogger,
 } from "@iddio-compliance/connector-sdk";
+import type { S3StorageConfig } from "@iddio-compliance/schema";
 import { GENERATOR } from "@iddio-compliance/schema";
 import { type ResolvedComplianceConfig, resolveComplianceConfig } from "../config/resolve-config.ts";
-import type { S3StorageConfig } from "../config/s3-config.ts";
 import type { StorageTarget } from "../config/storage-url.ts";
 import type { IddioServerHost, IddioServerPlugin } from "../host/host-types.ts";
 import { LIFECYCLE_HOOKS, lifecycleKindOf } from "../host/lifecycle-hooks.ts";

@@ -8,7 +8,7 @@ const BATCH_LINES = 1000;
 const CHUNK = 256 * 1024;
 
 /** Finds the live audit log: the file itself, or `audit.jsonl` in the folder or its `audit/`. */
-export async function findLiveAuditLog(path: string): Promise<string | null> {
+async function findLiveAuditLog(path: string): Promise<string | null> {
   try {
     if ((await stat(path)).isFile()) return path;
   } catch {

@@ -2,8 +2,8 @@ import type { Logger } from "@iddio-compliance/connector-sdk";
 import type { Clock, TimerHandle } from "../util/clock.ts";
 
 /** Bounds of the polling interval: fs.watch is unreliable, so files are polled. */
-export const MIN_POLL_MS = 100;
-export const MAX_POLL_MS = 60_000;
+const MIN_POLL_MS = 100;
+const MAX_POLL_MS = 60_000;
 
 /** A loop that runs `poll` every `intervalMs` (clamped), never two at once. */
 export interface PollLoop {

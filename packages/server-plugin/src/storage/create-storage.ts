@@ -1,4 +1,4 @@
-import type { S3StorageConfig } from "../config/s3-config.ts";
+import type { S3StorageConfig } from "@iddio-compliance/schema";
 import type { StorageTarget } from "../config/storage-url.ts";
 import type { EvidenceStorage } from "./evidence-storage.ts";
 import { FileStorage } from "./file-storage.ts";

@@ -24,14 +24,3 @@ export async function startS3Server(
     },
   };
 }
-
-/** S3 settings for the s3rver instance (its fixed development credentials). */
-export function s3rverSettings(endpoint: string) {
-  return {
-    endpoint,
-    region: "us-east-1",
-    force_path_style: true,
-    access_key_id: "S3RVER",
-    secret_access_key: "S3RVER",
-  };
-}

@@ -24,7 +24,7 @@ function isTimestampType(type: string): boolean {
 }
 
 /** `2026-01-05T10:00:00.120000` (UTC) → Go's RFC 3339 with nanoseconds trimmed: `2026-01-05T10:00:00.12Z`. */
-export function goTimestamp(local: string): string {
+function goTimestamp(local: string): string {
   return `${local.replace(/\.(\d*?)0*$/, (_, frac: string) => (frac ? `.${frac}` : ""))}Z`;
 }
 

@@ -3,11 +3,11 @@ import pg from "pg";
 import { describe, it } from "vitest";
 
 /** How to get a PostgreSQL for these tests, printed when there is none. */
-export const HOW_TO_START_POSTGRES =
+const HOW_TO_START_POSTGRES =
   "start one and set IDDIO_TEST_DATABASE_URL, e.g. as .ci/run does: initdb -D /tmp/pg -U postgres --auth=trust && pg_ctl -D /tmp/pg -o '-c listen_addresses=127.0.0.1 -p 55432 -k /tmp' -w start && createdb -h 127.0.0.1 -p 55432 -U postgres iddio_test && export IDDIO_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:55432/iddio_test";
 
 /** The test database URL, or `undefined` when none is configured. */
-export function testDatabaseUrl(): string | undefined {
+function testDatabaseUrl(): string | undefined {
   return process.env.IDDIO_TEST_DATABASE_URL || undefined;
 }
 

@@ -6,7 +6,7 @@
  */
 
 /** Tier 0 (OBSERVE, lightest) to tier 4 (BREAK-GLASS, darkest). */
-export const TIER_COLOURS = ["#fde838", "#bcaf6f", "#7c7b78", "#414d6b", "#00224e"] as const;
+const TIER_COLOURS = ["#fde838", "#bcaf6f", "#7c7b78", "#414d6b", "#00224e"] as const;
 
 /** One series of a chart. */
 export interface Series {

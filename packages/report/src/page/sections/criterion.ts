@@ -26,7 +26,7 @@ export interface CriterionContext {
 }
 
 /** The reasons of a status, each linking to the list or file that holds its items. */
-export function reasonsList(reasons: unknown[]): HTMLElement | null {
+function reasonsList(reasons: unknown[]): HTMLElement | null {
   if (reasons.length === 0) return null;
   return h(
     "ul",
