@@ -6,7 +6,6 @@ import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 import { readJsonFile, writeFileAtomic } from "../util/atomic-write.ts";
 import type { Clock, TimerHandle } from "../util/clock.ts";
 import { type JobRetryOptions, jobRetryDelay } from "../util/job-retry.ts";
-import { settleAfterAbort } from "../util/settle-after-abort.ts";
 import { SingleFlight } from "../util/single-flight.ts";
 import type { DeliveredPush, OutboxConnector, PackageLoader, PendingPush } from "./outbox-types.ts";
 
@@ -196,18 +195,10 @@ export class Outbox {
    */
   async stop(signal?: AbortSignal): Promise<void> {
     if (this.#timer) this.#o.clock.clearTimeout(this.#timer);
-    const abort = () => this.#abort.abort(new Error("the server is closing"));
-    if (signal?.aborted) abort();
-    signal?.addEventListener("abort", abort, { once: true });
-    try {
-      const settled = await settleAfterAbort(this.#flight.stop(), signal, this.#o.abortGraceMs ?? 5_000);
-      if (!settled)
-        this.#o.logger.warn(
-          "outbox: a push ignored the shutdown signal; it stays pending and is retried at start",
-        );
-    } finally {
-      signal?.removeEventListener("abort", abort);
-    }
+    if (!(await this.#flight.stopAborting(this.#abort, signal, this.#o.abortGraceMs ?? 5_000)))
+      this.#o.logger.warn(
+        "outbox: a push ignored the shutdown signal; it stays pending and is retried at start",
+      );
   }
 
   async #readDir<T extends { version: number; created_at?: string }>(dir: string): Promise<T[]> {

@@ -4,7 +4,6 @@ import type { CronSchedule } from "../config/cron-schedule.ts";
 import type { PeriodKind } from "../config/resolve-config.ts";
 import type { Clock, TimerHandle } from "../util/clock.ts";
 import { type JobRetryOptions, jobRetryDelay } from "../util/job-retry.ts";
-import { settleAfterAbort } from "../util/settle-after-abort.ts";
 import { SingleFlight } from "../util/single-flight.ts";
 import { addMonths, dateInZone } from "./calendar.ts";
 import { duePeriods } from "./due-periods.ts";
@@ -113,15 +112,8 @@ export class ExportScheduler {
     this.#stopped = true;
     if (this.#fireTimer) this.#o.clock.clearTimeout(this.#fireTimer);
     if (this.#retryTimer) this.#o.clock.clearTimeout(this.#retryTimer);
-    const abort = () => this.#abort.abort(new Error("the server is closing"));
-    if (signal?.aborted) abort();
-    signal?.addEventListener("abort", abort, { once: true });
-    try {
-      const settled = await settleAfterAbort(this.#flight.stop(), signal, this.#o.abortGraceMs ?? 5_000);
-      if (!settled) this.#o.logger.warn("export did not stop in time after shutdown; the period stays owed");
-    } finally {
-      signal?.removeEventListener("abort", abort);
-    }
+    if (!(await this.#flight.stopAborting(this.#abort, signal, this.#o.abortGraceMs ?? 5_000)))
+      this.#o.logger.warn("export did not stop in time after shutdown; the period stays owed");
   }
 
   #armFire(): void {

@@ -1,3 +1,5 @@
+import { settleAfterAbort } from "./settle-after-abort.ts";
+
 /**
  * Runs `pass` one at a time: a trigger during a pass queues exactly one more pass, so bursts of
  * triggers collapse and nothing is missed.
@@ -42,5 +44,25 @@ export class SingleFlight {
     this.#stopped = true;
     this.#again = false;
     await this.whenIdle();
+  }
+
+  /**
+   * Stops like {@link stop}; once `signal` aborts (or if it already has), aborts `work`, the
+   * controller the passes listen to, and waits at most `graceMs` more for a pass that ignores it.
+   * Resolves `false` when the grace ran out first.
+   */
+  async stopAborting(
+    work: AbortController,
+    signal: AbortSignal | undefined,
+    graceMs: number,
+  ): Promise<boolean> {
+    const abort = () => work.abort(new Error("the server is closing"));
+    if (signal?.aborted) abort();
+    signal?.addEventListener("abort", abort, { once: true });
+    try {
+      return await settleAfterAbort(this.stop(), signal, graceMs);
+    } finally {
+      signal?.removeEventListener("abort", abort);
+    }
   }
 }
