@@ -167,7 +167,7 @@ function assertArrived(fake: FakeFilebox, pkgDir: string, period: { from: string
   console.log(`  ${who}: ${expected.length} files arrived once each, intact`);
 }
 
-/** Runs `serve` until the outbox delivered last month's package to the fake; returns the package folder. */
+/** Runs `serve` until the outbox delivered last month's package, checks /healthz, then stops it with SIGTERM (exit 0). */
 async function serveUntilDelivered(
   cli: string,
   config: string,
@@ -201,7 +201,9 @@ async function serveUntilDelivered(
         fail(`serve did not deliver last month's package (exit ${child.exitCode}):\n${stderr}`);
       await sleep(100);
     }
-    const url = /serving \/healthz and \/metrics on (http:\/\/[^"\s]+)/.exec(stderr)?.[1];
+    const url =
+      /serving \/healthz and \/metrics on (http:\/\/[^"\s]+)/.exec(stderr)?.[1] ??
+      fail(`serve never logged its /healthz address:\n${stderr}`);
     const health = (await fetch(`${url}/healthz`).then((r) => r.json())) as {
       status: string;
       pending_pushes: number;
@@ -211,7 +213,10 @@ async function serveUntilDelivered(
   } finally {
     child.kill("SIGTERM");
   }
+  // SIGTERM drains for at most compliance.drain_timeout_seconds (30 s); past a minute, stop it.
+  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
   const code = await exited;
+  clearTimeout(killer);
   if (code !== 0) fail(`serve exited ${code} on SIGTERM:\n${stderr}`);
 }
 
