@@ -1,5 +1,6 @@
 // `pnpm bench`: generates (and caches in .bench/) simulator logs of 100k and 1M events (10M with
-// --large), then times `verify`, `export --format json` of the quarter and of one month on each
+// --large), then times `verify`, `export --format json` of the quarter (also with the period's
+// Merkle tree turned off, scripts/no-merkle.mjs, to state its cost) and of one month on each
 // with the built CLI (taking turns within each run; export ratios are per-run medians), and prints
 // wall time, events/s, MB/s and peak RSS (median of --runs runs, default 3), next to two
 // baselines measured on the same files in the same run: `openssl dgst -sha256` over every byte
@@ -21,6 +22,15 @@ import {
 } from "./bench-support.ts";
 
 const NAIVE = join(ROOT, "scripts/naive-verify.mjs");
+// The same build with the period's Merkle tree turned into no-ops: what the tree costs the export.
+const NO_MERKLE = [
+  process.execPath,
+  "--import",
+  RSS_HOOK,
+  "--import",
+  join(ROOT, "scripts/no-merkle.mjs"),
+  CLI,
+];
 const args = process.argv.slice(2);
 const runsArg = args.indexOf("--runs");
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
@@ -66,9 +76,10 @@ for (const size of sizes) {
   ];
   const out = join(CACHE, "out");
   // The jobs take turns within each run, so a slow spell of the machine weighs on all of them alike.
-  const jobs = {
+  const jobs: Record<string, string[]> = {
     verify: ["verify", "--source", dir],
     export: exportArgs(["--source", dir], out),
+    "export, no Merkle root": exportArgs(["--source", dir], out),
     "export, one month": exportArgs(["--source", dir], out, "2026-02-01", "2026-02-28"),
   };
   const results: Record<string, { seconds: number; rss: number }[]> = Object.fromEntries(
@@ -77,17 +88,21 @@ for (const size of sizes) {
   for (let run = 0; run < runs; run++) {
     for (const [job, args] of Object.entries(jobs)) {
       rmSync(out, { recursive: true, force: true });
-      results[job]?.push(measure(args));
+      results[job]?.push(job === "export, no Merkle root" ? measure(args, NO_MERKLE) : measure(args));
     }
   }
   const times: Record<string, number> = {};
   for (const [job, measured] of Object.entries(results)) {
     times[job] = median(measured.map((r) => r.seconds));
     // Each run's export against the verify of the same run, then the median of those ratios.
+    const over = (base: string) =>
+      median(measured.map((r, i) => r.seconds / (results[base]?.[i]?.seconds ?? Number.NaN))).toFixed(3);
     const ratio =
       job === "verify"
         ? ""
-        : `${median(measured.map((r, i) => r.seconds / (results.verify?.[i]?.seconds ?? Number.NaN))).toFixed(2)}x verify`;
+        : job === "export"
+          ? `${over("verify")}x verify; ${over("export, no Merkle root")}x the export without its Merkle root`
+          : `${over("verify")}x verify`;
     rows.push(row(job, times[job] as number, median(measured.map((r) => r.rss)), ratio));
   }
   // Baselines on the same files in the same run: the floor (read and hash every byte once) and the

@@ -190,6 +190,18 @@ describe("iddio-compliance export", () => {
   });
 });
 
+describe("iddio-compliance help", () => {
+  it("prints a command's own help for 'help <command>', the same as '<command> --help'", async () => {
+    for (const command of ["export", "verify", "verify-package", "push", "serve", "sample"]) {
+      const viaHelp = await runCli(["help", command]);
+      const viaFlag = await runCli([command, "--help"]);
+      expect(viaHelp.code, command).toBe(0);
+      expect(viaHelp.stdout).toMatch(new RegExp(`^Usage: iddio-compliance ${command}\\b`));
+      expect(viaHelp.stdout).toBe(viaFlag.stdout);
+    }
+  });
+});
+
 describe("iddio-compliance verify", () => {
   it("exits 0 on an intact chain", async () => {
     const r = await runCli(["verify", "--source", join(GO_FIXTURES, "rotated")]);

@@ -15,7 +15,19 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   },
   "verify-package": {
     load: async () => (await import("./commands/verify-package.ts")).verifyPackageCommand,
-    summary: "check a package against its manifest",
+    summary: "check a package: manifest, meaning, signature (--key), a sample (--sample)",
+  },
+  "verify-series": {
+    load: async () => (await import("./commands/verify-series.ts")).verifySeriesCommand,
+    summary: "check packages as one series: contiguous, linked, one chain, one key",
+  },
+  draw: {
+    load: async () => (await import("./commands/draw.ts")).drawCommand,
+    summary: "draw a reproducible auditor sample with inclusion proofs",
+  },
+  keygen: {
+    load: async () => (await import("./commands/keygen.ts")).keygenCommand,
+    summary: "write an Ed25519 key pair for signing packages",
   },
   report: {
     load: async () => (await import("./commands/report.ts")).reportCommand,
@@ -44,13 +56,16 @@ ${Object.entries(COMMANDS)
   .map(([name, c]) => `  ${name.padEnd(16)} ${c.summary}`)
   .join("\n")}
 
-Run 'iddio-compliance <command> --help' for a command's options.
+Run 'iddio-compliance help <command>' (or '<command> --help') for a command's options.
 Exit codes: 0 ok; 1 evidence produced but the chain did not verify (or a push failed); 2 usage or input error.
 `;
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...after] = argv;
+  // `help export` is `export --help`.
+  const helpFor = first === "help" && after[0] !== undefined && Object.hasOwn(COMMANDS, after[0]);
+  const [name, ...rest] = helpFor ? [after[0] as string, "--help"] : [first, ...after];
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout.write(HELP);
     return name === undefined ? 2 : 0;

@@ -23,8 +23,31 @@ export type {
   ExportProgress,
 } from "./export/export-options.ts";
 export type { LineBatch } from "./io/line-reader.ts";
-export type { PackageProblem, PackageVerdict } from "./package/verify-package.ts";
+export type { DrawSampleOptions, DrawSampleResult } from "./package/draw-sample.ts";
+export { drawSample } from "./package/draw-sample.ts";
+export { previousLinkOf } from "./package/previous-link.ts";
+export type { PackageSummary, SummaryFile } from "./package/read-package.ts";
+export { readSummaryFile } from "./package/read-package.ts";
+export type { PopulationName } from "./package/sample-populations.ts";
+export { isPopulation, POPULATIONS } from "./package/sample-populations.ts";
+export type { WrittenKeys } from "./package/signing.ts";
+export { readPrivateKey, readPublicKey, writeSigningKeys } from "./package/signing.ts";
+export type {
+  PackageProblem,
+  PackageVerdict,
+  SignatureCheck,
+  VerifyPackageOptions,
+} from "./package/verify-package.ts";
 export { verifyPackage } from "./package/verify-package.ts";
+export type { SampleProblem, SampleVerdict } from "./package/verify-sample.ts";
+export { verifySample } from "./package/verify-sample.ts";
+export type {
+  SeriesEntry,
+  SeriesProblem,
+  SeriesProblemKind,
+  SeriesVerdict,
+} from "./package/verify-series.ts";
+export { verifySeries } from "./package/verify-series.ts";
 export type { AuditLineSource, ChainSegment } from "./sources/audit-line-source.ts";
 export type { CertificateInfo } from "./sources/certificates.ts";
 export { readAgentCertificates, readCertificate } from "./sources/certificates.ts";

@@ -47,6 +47,8 @@ export {
   listLocation,
   REASONS_CSV,
 } from "./evidence/package-files.ts";
+export type { MerkleSummary, PreviousPackage, SampleFile, SigningSummary } from "./evidence/package-trust.ts";
+export { merkleSchema, previousSchema, sampleFileSchema, signingSchema } from "./evidence/package-trust.ts";
 export type { EvidenceSummary, ManifestEntry } from "./evidence/summary.ts";
 export { manifestEntrySchema, summarySchema } from "./evidence/summary.ts";
 export type { AuditEvent } from "./input/audit-event.ts";

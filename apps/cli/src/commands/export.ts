@@ -1,6 +1,13 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { type ExportEvidenceResult, exportEvidence } from "@iddio-compliance/core";
+import {
+  type ExportEvidenceResult,
+  exportEvidence,
+  previousLinkOf,
+  readPrivateKey,
+  readSummaryFile,
+  verifyPackage,
+} from "@iddio-compliance/core";
 import type { CliIo, Command } from "../cli-io.ts";
 import { parseFlags, required } from "../parse-flags.ts";
 import { progressBar } from "../terminal/progress-bar.ts";
@@ -9,7 +16,9 @@ import { UsageError } from "../usage-error.ts";
 import { auditSource } from "./audit-source.ts";
 import { parseThreads } from "./threads-flag.ts";
 
-export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE [--output DIR] [options]
+export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE [--output DIR] [--format json|csv]
+         [--source PATH|postgres://…] [--org ID] [--home PATH] [--ledger FILE] [--tz ZONE]
+         [--sign KEY] [--previous DIR] [--no-report] [--threads N] [--json]
 
 Writes a SOC 2 evidence package (CC6.1, CC6.2, CC6.3, CC7.2, summary, audit-log integrity)
 for one period, after verifying the audit log's hash chain.
@@ -27,6 +36,10 @@ Options:
   --ledger FILE      the server plugin's ledger.jsonl: its lifecycle records feed the evidence
                      and its chain is verified too (repeatable)
   --tz ZONE          IANA time zone the dates are read in (default: UTC)
+  --sign KEY         Ed25519 private key file (from keygen): writes summary.json.sig, a
+                     signature of summary.json that openssl can check
+  --previous DIR     the package of the period just before this one: this package links to it
+                     (period, SHA-256 of its summary.json, where its events end in the chain)
   --json             print the package's summary.json instead of the human summary
   --no-report        leave out report.html (the self-contained page for people)
   --threads N        hashing worker threads (default: cores - 1 from 3 cores up); records are
@@ -58,6 +71,8 @@ export const exportCommand: Command = async (argv, io) => {
     tz: { type: "string", default: "UTC" },
     json: { type: "boolean", default: false },
     "no-report": { type: "boolean", default: false },
+    sign: { type: "string" },
+    previous: { type: "string" },
   });
   if (values.help) {
     io.stdout.write(EXPORT_HELP);
@@ -76,6 +91,8 @@ export const exportCommand: Command = async (argv, io) => {
     throw new UsageError(
       `--home: "${values.home}" is not a folder (an iddio home holds policy.yaml, tokens.yaml, …)`,
     );
+  const sign = values.sign ? readPrivateKey(resolve(io.cwd, values.sign), "--sign") : undefined;
+  const previous = values.previous ? await previousPackage(resolve(io.cwd, values.previous)) : undefined;
   const bar = progressBar(io, "exporting");
   let result: ExportEvidenceResult;
   try {
@@ -84,6 +101,8 @@ export const exportCommand: Command = async (argv, io) => {
       source,
       ...(home ? { home } : {}),
       ...(ledgers.length > 0 ? { ledgers } : {}),
+      ...(sign ? { sign } : {}),
+      ...(previous ? { previous } : {}),
       ...exportThreads(parseThreads(values.threads)),
       from,
       to,
@@ -100,6 +119,16 @@ export const exportCommand: Command = async (argv, io) => {
   else printSummary(io, result, outputFlag);
   return result.verified ? 0 : 1;
 };
+
+/** The link to `--previous DIR`, a package that must be intact. */
+async function previousPackage(dir: string) {
+  const verdict = await verifyPackage(dir);
+  if (!verdict.ok)
+    throw new UsageError(
+      `--previous: ${dir} is not an intact package (${verdict.problems.length} problem(s); run verify-package on it)`,
+    );
+  return previousLinkOf(readSummaryFile(dir));
+}
 
 function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: string): void {
   const { summary } = result;
@@ -135,6 +164,15 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
         .join(", ")}`,
     );
   }
+  if (summary.merkle)
+    lines.push(
+      `  Merkle root: ${summary.merkle.root} over ${n(summary.merkle.size)} events${summary.merkle.first && summary.merkle.last ? ` (chain events ${summary.merkle.first.index}–${summary.merkle.last.index})` : ""}`,
+    );
+  if (summary.previous)
+    lines.push(
+      `  Follows: ${summary.previous.period.from} … ${summary.previous.period.to} (summary.json SHA-256 ${summary.previous.summary_sha256})`,
+    );
+  if (summary.signing) lines.push(`  Signed: Ed25519, key id ${summary.signing.key_id} (summary.json.sig)`);
   lines.push(
     `  Evidence: ${outputFlag} (${summary.manifest.length + 1} files; manifest with SHA-256 in summary.json)`,
   );

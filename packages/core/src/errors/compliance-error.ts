@@ -8,6 +8,7 @@ export type ComplianceErrorCode =
   | "OUTPUT_EXISTS"
   | "INPUT_UNREADABLE"
   | "PACKAGE_INVALID"
+  | "KEY_INVALID"
   | "INVARIANT_VIOLATED"
   | "ABORTED";
 

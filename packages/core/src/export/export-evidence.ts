@@ -1,7 +1,11 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AuditLogIntegrity, ManifestEntry } from "@iddio-compliance/schema";
+import type { AuditLogIntegrity, EvidenceSummary, ManifestEntry } from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
+import { MerkleBuilder } from "../package/merkle-tree.ts";
+import { merkleSummary, PeriodEvents } from "../package/period-events.ts";
+import { assertFollows } from "../package/previous-link.ts";
+import { summarySigning, writeSummarySignature } from "../package/signing.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
 import { readAuditChain } from "../sources/read-audit-chain.ts";
 import { readHomeInputs } from "../sources/read-home-inputs.ts";
@@ -34,6 +38,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     );
   }
   const period = makePeriod(options.from, options.to, options.timeZone ?? "UTC");
+  if (options.previous) assertFollows(options.previous, period);
   const source = typeof options.source === "string" ? jsonlSource(options.source) : options.source;
   const home = options.home ?? source.home;
   const inputs = home === null ? emptyInputs() : readHomeInputs(home);
@@ -62,10 +67,15 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       ...(options.hashThreads !== undefined ? { hashThreads: options.hashThreads } : {}),
       now: () => now,
     };
-    const integrity = await readAuditChain(source, mapping, {
+    // The period's events go into its Merkle tree in the same pass, before the mappers get the block.
+    const tree = new MerkleBuilder();
+    const segment = new PeriodEvents({ period, consumer: tree, inner: mapping, anchor: options.anchor });
+    const integrity = await readAuditChain(source, segment, {
       ...readOptions,
       ...(options.anchor ? { anchor: options.anchor } : {}),
     });
+    const merkle = merkleSummary(tree.root(), segment.bounds());
+    integrity.merkle = merkle;
     if (integrity.total_events === 0 && Object.keys(integrity.finding_counts).length === 0) {
       throw new ComplianceError("SOURCE_EMPTY", `the audit log in "${source.location}" holds no events`, {
         subject: source.location,
@@ -79,8 +89,8 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     const mapped = await mapping.finish(integrity);
     const docs = { ...mapped.docs, integrity };
     const sourceInfo = { type: source.type, location: source.location, org_id: source.orgId };
-    const summaryOf = (manifest: ManifestEntry[]) =>
-      buildSummary({
+    const summaryOf = (manifest: ManifestEntry[]): EvidenceSummary => {
+      const { manifest: _, ...built } = buildSummary({
         docs,
         format: options.format,
         source: sourceInfo,
@@ -88,6 +98,15 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
         unrecognised: mapped.unrecognised,
         manifest,
       });
+      // What makes the package checkable on its own (DESIGN §11), then the manifest, last.
+      return {
+        ...built,
+        signing: options.sign ? summarySigning(options.sign) : null,
+        merkle,
+        previous: options.previous ?? null,
+        manifest,
+      };
+    };
     // The evidence checks its own arithmetic before a byte of it is written.
     const violations = checkInvariants(docs, summaryOf([]));
     if (violations.length > 0) {
@@ -109,7 +128,6 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       const sink = new FileSink(join(dir.staging, "summary.csv"));
       await sink.write(csvRows(summaryCsvRows(summary)));
       manifest.push({ file: "summary.csv", media_type: "text/csv", ...sink.close() });
-      summary = { ...summary, manifest };
     }
     if (options.report !== false) {
       manifest.push(await writeReport(dir.staging, docs, summary));
@@ -118,6 +136,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     const sink = new FileSink(join(dir.staging, "summary.json"));
     await writeJsonDocument(sink, summary);
     sink.close();
+    if (options.sign) writeSummarySignature(dir.staging, options.sign);
     if (options.signal?.aborted) throw new ComplianceError("ABORTED", "stopped: the operation was aborted");
     dir.commit();
     return {

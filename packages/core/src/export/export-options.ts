@@ -1,4 +1,5 @@
-import type { EvidenceSummary } from "@iddio-compliance/schema";
+import type { KeyObject } from "node:crypto";
+import type { EvidenceSummary, PreviousPackage } from "@iddio-compliance/schema";
 import type { AuditLineSource } from "../sources/audit-line-source.ts";
 
 /** Progress of a long export or verification, reported about every 64 MiB or 250 ms. */
@@ -39,6 +40,10 @@ export interface ExportEvidenceOptions {
   ledgers?: readonly string[];
   /** A trusted checkpoint: the chain is proven from it instead of from genesis. */
   anchor?: ChainAnchor;
+  /** An Ed25519 private key: `summary.json` is signed into `summary.json.sig` and names the key id. */
+  sign?: KeyObject;
+  /** The link to the package of the period just before this one (see `previousLinkOf`). */
+  previous?: PreviousPackage;
   /** Clock for `generated_at` and certificate status. @default () => new Date() */
   now?: () => Date;
   /** Stops the export; nothing is left behind. */

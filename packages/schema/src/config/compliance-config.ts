@@ -129,6 +129,11 @@ export const complianceConfigSchema = z.strictObject({
       });
     })
     .default([]),
+  /**
+   * Sign every exported package: `key` is an Ed25519 private key (from `iddio-compliance keygen`),
+   * as a file path or as PEM text from `${VAR}`. Each package gets `summary.json.sig`.
+   */
+  signing: z.strictObject({ key: z.string().min(1) }).optional(),
   /** The connector outbox: a push still pending `alert_after_hours` after it was queued degrades `/healthz`. */
   outbox: z
     .strictObject({ alert_after_hours: z.number().positive().default(24) })

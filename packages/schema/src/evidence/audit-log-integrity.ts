@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { timestamp } from "./common.ts";
+import { merkleSchema } from "./package-trust.ts";
 
 export const findingKind = z
   .enum([
@@ -113,6 +114,13 @@ export const auditLogIntegritySchema = z
       .nullable()
       .describe(
         "`hash` of the audit log's last well-formed event in chain order; `null` when it holds none.",
+      ),
+    // Absent in packages exported before the Merkle tree existed.
+    merkle: merkleSchema
+      .nullable()
+      .optional()
+      .describe(
+        "The RFC 6962 Merkle tree over the period's events (leaf: SHA-256 of 0x00 and the 32 bytes of each event's `hash`), with the chain positions of its first and last events.",
       ),
     files: z
       .array(chainFileSchema)

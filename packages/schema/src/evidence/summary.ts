@@ -7,6 +7,7 @@ import {
   sha256Hex,
   timestamp,
 } from "./common.ts";
+import { merkleSchema, previousSchema, signingSchema } from "./package-trust.ts";
 
 /** One file of the package, as listed in the manifest. */
 export const manifestEntrySchema = z.object({
@@ -124,6 +125,21 @@ export const summarySchema = z
           ),
       })
       .describe("Records the export read but could not classify: counted here, never dropped silently."),
+    // Absent in packages exported before signatures, Merkle roots and series existed.
+    signing: signingSchema
+      .nullable()
+      .optional()
+      .describe(
+        "Who signed this file: `summary.json.sig` beside it is the Ed25519 signature of its exact bytes; `null` when the package is not signed.",
+      ),
+    merkle: merkleSchema
+      .nullable()
+      .optional()
+      .describe("The RFC 6962 Merkle tree over the period's events (the same as in the integrity file)."),
+    previous: previousSchema
+      .nullable()
+      .optional()
+      .describe("The package of the period just before this one; `null` when none was given."),
     manifest: z
       .array(manifestEntrySchema)
       .describe(

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { isServerConfigError, type ServerConfigError } from "@iddio-compliance/core";
 import { describe, expect, it } from "vitest";
 import { resolveComplianceConfig } from "./resolve-config.ts";
@@ -38,6 +39,29 @@ describe("resolveComplianceConfig", () => {
       expect.stringMatching(/^compliance\.outbox\.alert_after_hours: /),
       expect.stringMatching(/^compliance\.outbox\.alert_afer: unknown key/),
       expect.stringMatching(/^compliance\.drain_timeout_seconds: /),
+    ]);
+  });
+
+  it("reads compliance.signing.key as a file or PEM text, and names the key, never its value, when it is unusable", () => {
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    const signed = resolveComplianceConfig({ compliance: { ...valid, signing: { key: pem } } }, { env });
+    expect(signed.autoExport?.signingKey?.asymmetricKeyType).toBe("ed25519");
+    expect(resolveComplianceConfig({ compliance: valid }, { env }).autoExport?.signingKey).toBeUndefined();
+    const body = pem.split("\n")[1] as string;
+    for (const key of [
+      pem.replace(body, `${body.slice(0, 10)}x${body.slice(11)}`),
+      body,
+      "/no/such/key.pem",
+    ]) {
+      const issues = issuesOf({ ...valid, signing: { key } });
+      expect(issues).toEqual([
+        expect.stringMatching(/^compliance\.signing\.key: not a readable Ed25519 private key/),
+      ]);
+      expect(issues.join("")).not.toContain(body.slice(0, 16));
+    }
+    expect(issuesOf({ ...valid, signing: { key: pem, passphrase: "x" } })).toEqual([
+      "compliance.signing.passphrase: unknown key (expected one of key)",
     ]);
   });
 

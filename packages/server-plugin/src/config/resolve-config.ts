@@ -1,6 +1,13 @@
+import type { KeyObject } from "node:crypto";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { type Env, parseServerConfigObject } from "@iddio-compliance/core";
+import {
+  type Env,
+  isComplianceError,
+  parseServerConfigObject,
+  readPrivateKey,
+  ServerConfigError,
+} from "@iddio-compliance/core";
 import { type ComplianceConfig, parseStorageLocation, type S3StorageConfig } from "@iddio-compliance/schema";
 import { expandPath, type StorageTarget, storageTarget } from "./storage-url.ts";
 
@@ -29,6 +36,8 @@ export interface ResolvedAutoExport {
   /** `auto_export.backfill_from`: on a fresh state, periods from this date on are owed. */
   backfillFrom: string | undefined;
   storage: StorageTarget;
+  /** `compliance.signing.key`, read: every package is signed with it. Never logged. */
+  signingKey: KeyObject | undefined;
   /** Redacted storage URL for logs and the ledger. */
   storageUrl: string;
   s3: S3StorageConfig;
@@ -110,6 +119,28 @@ export function resolveComplianceConfig(
     ...(options.file ? { file: options.file } : {}),
   });
 
+  let signingKey: KeyObject | undefined;
+  if (config.signing) {
+    try {
+      signingKey = readPrivateKey(config.signing.key, "compliance.signing.key");
+    } catch (error) {
+      if (!isComplianceError(error)) throw error;
+      // The value may be key material: the message says what is wrong, never what was given.
+      const path = "compliance.signing.key";
+      const message =
+        "not a readable Ed25519 private key (a PEM file path, or PEM text from ${VAR}; see iddio-compliance keygen)";
+      throw new ServerConfigError(
+        "CONFIG_INVALID",
+        `${options.file ? `${options.file}: ` : ""}${path}: ${message}`,
+        {
+          ...(options.file ? { file: options.file } : {}),
+          keyPath: path,
+          issues: [{ path, message }],
+        },
+      );
+    }
+  }
+
   let autoExport: ResolvedAutoExport | undefined;
   if (config.auto_export) {
     const ae = config.auto_export;
@@ -126,6 +157,7 @@ export function resolveComplianceConfig(
       retentionMonths: ae.retention,
       backfillFrom: ae.backfill_from,
       storage,
+      signingKey,
       storageUrl:
         storage.kind === "s3" ? `s3://${storage.bucket}/${storage.prefix}` : `file://${storage.dir}`,
       s3: { ...options.s3, ...ae.s3 },

@@ -1,7 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { verifyPackage } from "@iddio-compliance/core";
+import {
+  readPublicKey,
+  readSummaryFile,
+  verifyPackage,
+  verifySeries,
+  writeSigningKeys,
+} from "@iddio-compliance/core";
 import { COMMAND_EVENT_FIELDS, goMarshalStruct } from "@iddio-compliance/schema";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../ledger/ledger-record.ts";
@@ -70,5 +76,32 @@ describe("compliancePlugin with core's exportEvidence", () => {
     ]);
     expect(plugin.metrics()).toContain("iddio_compliance_export_chain_verified 1");
     await close();
+  });
+
+  it("signs six scheduled months, links each to the one before, and they pass verify-series as one series", async () => {
+    await writeAuditLog(join(dir, "home"), 190);
+    await seedState(dir, { last_completed: { from: "2025-12-01", to: "2025-12-31" } });
+    const keys = writeSigningKeys(join(dir, "keys"));
+    const pem = await readFile(keys.privateKeyPath, "utf8");
+    // The key as PEM text, as `key: ${SIGNING_KEY}` gives it.
+    const config = serverConfig(dir, { signing: { key: pem } });
+    const clock = new ManualClock("2026-07-01T00:00:00Z");
+    const { plugin, close } = await startPlugin(config, { clock, connectorList: [] });
+    await plugin.whenIdle();
+    await close();
+
+    const months = ["01-31", "02-28", "03-31", "04-30", "05-31", "06-30"].map((end) =>
+      join(dir, "store", `2026-${end.slice(0, 2)}-01_2026-${end}`),
+    );
+    const series = await verifySeries(months, { publicKey: readPublicKey(keys.publicKeyPath, "--key") });
+    expect(series.problems).toEqual([]);
+    expect(series.packages).toHaveLength(6);
+    const first = readSummaryFile(months[0] as string).summary;
+    const second = readSummaryFile(months[1] as string).summary;
+    expect(first.previous).toBeNull();
+    expect(second.previous?.summary_sha256).toBe(readSummaryFile(months[0] as string).sha256);
+    // The key never reaches the ledger.
+    const ledger = JSON.stringify(await ledgerRecords(dir));
+    expect(ledger).not.toContain(pem.split("\n")[1]?.slice(0, 24));
   });
 });

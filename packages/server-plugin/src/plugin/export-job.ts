@@ -12,6 +12,7 @@ import type { EvidenceStorage } from "../storage/evidence-storage.ts";
 import type { Clock } from "../util/clock.ts";
 import { formatTimestamp } from "../util/clock.ts";
 import type { Exporter } from "./exporter.ts";
+import { previousPackageLink } from "./previous-package.ts";
 import type { ReplicaIdentity } from "./replica-identity.ts";
 
 /** What one export run needs. */
@@ -149,6 +150,7 @@ async function exportAndStore(
   run: { anchor: Checkpoint | null; signal: AbortSignal },
 ): Promise<Integrity> {
   const key = periodKey(period);
+  const previous = await previousPackageLink(ctx.storage, period, ctx.logger);
   const work = join(ctx.stagingDir, `${key}-${randomBytes(4).toString("hex")}`);
   await mkdir(work, { recursive: true });
   try {
@@ -163,6 +165,8 @@ async function exportAndStore(
       // An empty ledger is an empty chain, which core reports as unverified: pass it once it has records.
       ledgers: ctx.ledger.events > 0 ? [ctx.ledger.path] : [],
       ...(run.anchor ? { anchor: run.anchor } : {}),
+      ...(ctx.autoExport.signingKey ? { sign: ctx.autoExport.signingKey } : {}),
+      ...(previous ? { previous } : {}),
       now: () => ctx.clock.now(),
       signal: run.signal,
     });

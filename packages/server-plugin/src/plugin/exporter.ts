@@ -8,7 +8,18 @@ import { ServerPluginError } from "../errors/server-plugin-error.ts";
 export type Exporter = (
   options: Pick<
     ExportEvidenceOptions,
-    "source" | "from" | "to" | "timeZone" | "format" | "output" | "ledgers" | "anchor" | "now" | "signal"
+    | "source"
+    | "from"
+    | "to"
+    | "timeZone"
+    | "format"
+    | "output"
+    | "ledgers"
+    | "anchor"
+    | "now"
+    | "signal"
+    | "sign"
+    | "previous"
   >,
 ) => Promise<{
   summary: { integrity: { verified: boolean; chain_head: string | null; chain_events: number } };

@@ -7,7 +7,7 @@ import { parsePeriodKey } from "../scheduler/period.ts";
 import { readJsonFile, syncDir, writeFileAtomic } from "../util/atomic-write.ts";
 import type { EvidenceStorage, PackageCheck, PackageOwner } from "./evidence-storage.ts";
 import { parsePackageOwner } from "./package-owner.ts";
-import { SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
+import { filesBeforeSummary, SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
 
 // Work folders start with a dot: never a package key, so list() and readers never see them.
 const INCOMING = ".incoming-";
@@ -84,7 +84,7 @@ export class FileStorage implements EvidenceStorage {
     const temp = join(this.#root, `${INCOMING}${key}-${randomBytes(4).toString("hex")}`);
     await mkdir(temp);
     try {
-      for (const name of [...check.summary.manifest.map((e) => e.file), SUMMARY_FILE]) {
+      for (const name of [...filesBeforeSummary(check.summary), SUMMARY_FILE]) {
         signal?.throwIfAborted();
         await copyFile(join(dir, name), join(temp, name));
         const handle = await open(join(temp, name), "r");

@@ -9,7 +9,7 @@ import { parsePeriodKey } from "../scheduler/period.ts";
 import type { EvidenceStorage, PackageCheck, PackageOwner } from "./evidence-storage.ts";
 import { requireCompletePackage } from "./file-storage.ts";
 import { parsePackageOwner } from "./package-owner.ts";
-import { SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
+import { filesBeforeSummary, SUMMARY_FILE, verifyManifest } from "./verify-manifest.ts";
 
 /** Options of {@link S3Storage}. */
 export interface S3StorageOptions {
@@ -168,7 +168,7 @@ export class S3Storage implements EvidenceStorage {
     const check = await requireCompletePackage(key, dir);
     const media = new Map(check.summary.manifest.map((e) => [e.file, e.media_type]));
     try {
-      for (const name of [...media.keys(), SUMMARY_FILE]) {
+      for (const name of [...filesBeforeSummary(check.summary), SUMMARY_FILE]) {
         signal?.throwIfAborted();
         const body = await readFile(join(dir, name));
         await this.#client.send(
@@ -176,7 +176,8 @@ export class S3Storage implements EvidenceStorage {
             Bucket: this.#bucket,
             Key: this.#key(key, name),
             Body: body,
-            ContentType: media.get(name) ?? "application/json",
+            ContentType:
+              media.get(name) ?? (name === SUMMARY_FILE ? "application/json" : "application/octet-stream"),
           }),
           { abortSignal: signal },
         );
@@ -258,7 +259,7 @@ export class S3Storage implements EvidenceStorage {
     const dir = await mkdtemp(join(this.#workDir, "iddio-compliance-pkg-"));
     const release = () => rm(dir, { recursive: true, force: true });
     try {
-      for (const name of [...check.summary.manifest.map((e) => e.file), SUMMARY_FILE]) {
+      for (const name of [...filesBeforeSummary(check.summary), SUMMARY_FILE]) {
         const bytes = await this.#read(this.#key(key, name));
         if (!bytes)
           throw new ServerPluginError("PACKAGE_INVALID", `${name} of package ${key} vanished while reading`, {

@@ -1,10 +1,18 @@
 import { basename } from "node:path";
-import { summarySchema } from "@iddio-compliance/schema";
+import { type EvidenceSummary, summarySchema } from "@iddio-compliance/schema";
 import { sha256Hex } from "../ledger/ledger-record.ts";
 import type { PackageCheck } from "./evidence-storage.ts";
 
 /** The file every package writes last; its manifest lists every other file. */
 export const SUMMARY_FILE = "summary.json";
+
+/** The detached signature of `summary.json`, beside it in a signed package (not in the manifest). */
+const SIGNATURE_FILE = "summary.json.sig";
+
+/** The files of a package stored before its `summary.json`: the manifest's, and the signature when signed. */
+export function filesBeforeSummary(summary: EvidenceSummary): string[] {
+  return [...summary.manifest.map((e) => e.file), ...(summary.signing ? [SIGNATURE_FILE] : [])];
+}
 
 /**
  * Checks a package through `read` (bytes of a file of the package, `null` when missing): the

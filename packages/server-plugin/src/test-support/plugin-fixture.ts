@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -17,6 +18,8 @@ export function serverConfig(
   compliance: Record<string, unknown> = {},
   autoExport: Record<string, unknown> = {},
 ) {
+  // The source exists (an empty home): a missing one fails the plugin's health, as it should.
+  mkdirSync(join(dir, "home"), { recursive: true });
   return {
     server: { listen: ":6443" },
     compliance: {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdir, readFile } from "node:fs/promises";
+import { createHash, generateKeyPairSync, sign, verify } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadEvidencePackage } from "@iddio-compliance/connector-sdk";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
@@ -38,6 +39,31 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
     assert.equal((await loadEvidencePackage(opened.dir)).files.length, 6);
     await opened.release();
   },
+  "keeps a signed package's summary.json.sig, stored before its summary and read back by open": async (
+    b,
+    work,
+  ) => {
+    const storage = b.make("signed");
+    const key = "2026-04-01_2026-04-30";
+    const dir = await buildPackage(work, "2026-04-01", "2026-04-30");
+    // Sign it as `export --sign` does: the summary names the key, the signature covers its bytes.
+    const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+    const keyId = createHash("sha256")
+      .update(publicKey.export({ type: "spki", format: "der" }))
+      .digest("hex");
+    const summary = JSON.parse(await readFile(join(dir, "summary.json"), "utf8"));
+    const bytes = Buffer.from(
+      `${JSON.stringify({ ...summary, signing: { algorithm: "ed25519", key_id: keyId } }, null, 2)}\n`,
+    );
+    await writeFile(join(dir, "summary.json"), bytes);
+    await writeFile(join(dir, "summary.json.sig"), sign(null, bytes, privateKey));
+    await storage.put(key, dir);
+    assert.equal((await storage.check(key)).state, "complete");
+    const opened = await storage.open(key);
+    const stored = await readFile(join(opened.dir, "summary.json.sig"));
+    assert.equal(verify(null, await readFile(join(opened.dir, "summary.json")), publicKey, stored), true);
+    await opened.release();
+  },
   "treats a package without its summary, or whose file differs from the manifest, as incomplete": async (
     b,
     work,
@@ -64,7 +90,6 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
   "refuses to store a package that does not match its manifest": async (b, work) => {
     const storage = b.make("refuse");
     const dir = await buildPackage(work, "2026-03-01", "2026-03-31");
-    const { writeFile } = await import("node:fs/promises");
     await writeFile(join(dir, "cc7.2-monitoring-evidence.json"), "tampered");
     await assert.rejects(storage.put("2026-03-01_2026-03-31", dir), { code: "PACKAGE_INVALID" });
     assert.deepEqual(await storage.list(), []);
