@@ -34,6 +34,7 @@ export type {
 } from "./http/http-client.ts";
 export type { RetryOptions } from "./http/retry-policy.ts";
 export { backoffDelay } from "./http/retry-policy.ts";
+/** @public Joins a configured base URL and a path (docs/writing-a-connector.md, the example connector). */
 export { joinUrl } from "./http/secure-url.ts";
 export type { Sleep } from "./http/sleep.ts";
 export type { LogFields, Logger, StderrLoggerOptions } from "./logger/logger.ts";
