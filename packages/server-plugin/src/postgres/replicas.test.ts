@@ -279,7 +279,10 @@ describePostgres("compliancePlugin with a PostgreSQL source", (databaseUrl) => {
     expect(attempts).toBe(1);
     expect(await storage.list()).toEqual([]);
     expect(await ledger(r.stateDir, "acme")).toEqual(["export.failed"]);
-    expect(r.lines.join("\n")).toContain("terminating connection due to administrator command");
+    // The server says so, or the socket is already gone when the client writes its next request.
+    expect(r.lines.join("\n")).toMatch(
+      /terminating connection due to administrator command|EPIPE|Connection terminated/,
+    );
 
     clock.advance(1000);
     await r.plugin.whenIdle();
