@@ -37,6 +37,14 @@ export type { Cc63AuthorizationChanges } from "./evidence/cc6-3-authorization-ch
 export { cc63AuthorizationChangesSchema } from "./evidence/cc6-3-authorization-changes.ts";
 export type { Cc72MonitoringEvidence } from "./evidence/cc7-2-monitoring-evidence.ts";
 export { cc72MonitoringEvidenceSchema } from "./evidence/cc7-2-monitoring-evidence.ts";
+export type {
+  Checkpoint,
+  CheckpointChain,
+  CheckpointEscalation,
+  CheckpointPosition,
+  CheckpointState,
+} from "./evidence/checkpoint.ts";
+export { CHECKPOINT_FORMAT, checkpointSchema } from "./evidence/checkpoint.ts";
 export type { EvidenceFileName } from "./evidence/index.ts";
 export { EVIDENCE_FILES } from "./evidence/index.ts";
 export type { CriterionDocument } from "./evidence/package-files.ts";
