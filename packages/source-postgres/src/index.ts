@@ -10,6 +10,8 @@ export type {
 } from "./mapping/audit-events-mapping.ts";
 export { DEFAULT_AUDIT_EVENTS_MAPPING, resolveMapping } from "./mapping/audit-events-mapping.ts";
 export type { LineMode } from "./query/line-query.ts";
+export type { FollowedRows, PostgresFollower, PostgresFollowerOptions } from "./source/postgres-follower.ts";
+export { followPostgres } from "./source/postgres-follower.ts";
 export type { PostgresSource, PostgresSourceOptions } from "./source/postgres-source.ts";
 export { postgresSource } from "./source/postgres-source.ts";
 export { validateOrgId } from "./tenancy/validate-org-id.ts";
