@@ -186,6 +186,7 @@ describePostgres("an export from PostgreSQL resumed from a checkpoint", (databas
     const full = await run("acme-tampered-full", "acme", MONTHS[1] as [string, string]);
     const resumed = await run("acme-tampered", "acme", MONTHS[1] as [string, string], previous);
     expect(resumed.resume.resumed).toBe(true);
+    expect(full.verified).toBe(false);
     expect(resumed.verified).toBe(false);
     const findings = (dir: string) =>
       JSON.parse(readFileSync(join(out, dir, "audit-log-integrity.json"), "utf8")).findings;
