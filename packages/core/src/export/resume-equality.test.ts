@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { generateHome } from "@iddio-compliance/simulator";
 import { afterAll, describe, expect, it } from "vitest";
 import { readCheckpoint } from "../package/checkpoint-file.ts";
+import { verifyPackage } from "../package/verify-package.ts";
 import { evidenceDifferences } from "../test-support/same-evidence.ts";
 import { exportEvidence } from "./export-evidence.ts";
 import type { ExportEvidenceOptions } from "./export-options.ts";
@@ -115,6 +116,7 @@ describe("an export resumed from the previous period's checkpoint", () => {
         expect(evidenceDifferences(join(root, `p${i}-full`), join(root, `p${i}-resumed`))).toEqual([]);
         // The checkpoint a resumed export writes is the full pass's: resuming again stays exact.
         expect(resumed.checkpointSha256).toBe(full.checkpointSha256);
+        expect((await verifyPackage(join(root, `p${i}-resumed`))).problems).toEqual([]);
       }
 
       if (world.format === "json") {
