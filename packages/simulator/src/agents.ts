@@ -1,5 +1,6 @@
 import { AWKWARD_AGENT_NAMES } from "./awkward.ts";
 import type { Random } from "./random.ts";
+import { SimulatorError } from "./simulator-error.ts";
 
 /** The protocols iddio proxies (docs/data-contract.md §1.1). */
 export type Protocol = "kubernetes" | "ssh" | "terraform" | "helm" | "aws" | "mcp";
@@ -305,8 +306,9 @@ export const MAX_AGENTS = REQUIRED.length + OPTIONAL.length;
 /** Picks `count` agents (seeded) and assigns the roles of the story; `awkwardNames` renames the optional ones. */
 export function buildRoster(random: Random, count: number, awkwardNames = false): Roster {
   if (!Number.isInteger(count) || count < MIN_AGENTS || count > MAX_AGENTS) {
-    throw new RangeError(
-      `[iddio-compliance] [simulator] Option "agents" must be an integer from ${MIN_AGENTS} to ${MAX_AGENTS}, got ${count}`,
+    throw new SimulatorError(
+      "SIMULATOR_OPTION_INVALID",
+      `simulator: Option "agents" must be an integer from ${MIN_AGENTS} to ${MAX_AGENTS}, got ${count}`,
     );
   }
   const optional = random
@@ -324,7 +326,7 @@ export function buildRoster(random: Random, count: number, awkwardNames = false)
   const candidates = [...others.filter((a) => !a.breakGlass), ...others.filter((a) => a.breakGlass)];
   const [staleToken, expiringCertificate, lateJoiner, removed] = candidates.map((a) => a.name);
   if (!staleToken || !expiringCertificate || !lateJoiner || !removed) {
-    throw new Error("[iddio-compliance] [simulator] internal: not enough agents for the roles");
+    throw new Error("simulator: internal: not enough agents for the roles");
   }
   const roles = { staleToken, expiringCertificate, lateJoiner, removed };
   // A removed agent authenticated with a token that gets revoked.

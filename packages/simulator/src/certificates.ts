@@ -77,7 +77,7 @@ export interface CertificateRequest {
 
 /** Derives an Ed25519 key pair from a 32-byte seed (deterministic keys, deterministic signatures). */
 export function keyPairFromSeed(seed: Uint8Array): KeyPair {
-  if (seed.length !== 32) throw new RangeError("[iddio-compliance] [simulator] an Ed25519 seed has 32 bytes");
+  if (seed.length !== 32) throw new RangeError("simulator: an Ed25519 seed has 32 bytes");
   const privateKey = createPrivateKey({
     key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
     format: "der",
@@ -110,7 +110,7 @@ function keyIdentifier(keys: KeyPair): Buffer {
 function ipBytes(ip: string): Buffer {
   const parts = ip.split(".").map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) {
-    throw new RangeError(`[iddio-compliance] [simulator] only IPv4 SAN addresses are supported, got "${ip}"`);
+    throw new RangeError(`simulator: only IPv4 SAN addresses are supported, got "${ip}"`);
   }
   return Buffer.from(parts);
 }
@@ -142,8 +142,7 @@ function extensions(request: CertificateRequest, issuerKeys: KeyPair): Buffer {
 }
 
 function build(request: CertificateRequest, issuerName: string, issuerKeys: KeyPair): IssuedCertificate {
-  if (request.serial.length === 0)
-    throw new RangeError("[iddio-compliance] [simulator] a serial needs bytes");
+  if (request.serial.length === 0) throw new RangeError("simulator: a serial needs bytes");
   const serial = Buffer.from(request.serial);
   // 0x10–0x7f: positive, no sign byte, and the hex form has no leading zero.
   serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x10;
@@ -179,7 +178,6 @@ export function createCertificateAuthority(request: Omit<CertificateRequest, "us
 
 /** Issues a certificate signed by `ca`. */
 export function issueCertificate(ca: CertificateAuthority, request: CertificateRequest): IssuedCertificate {
-  if (request.usage === "ca")
-    throw new RangeError("[iddio-compliance] [simulator] use createCertificateAuthority for a CA");
+  if (request.usage === "ca") throw new RangeError("simulator: use createCertificateAuthority for a CA");
   return build(request, ca.commonName, ca.keys);
 }

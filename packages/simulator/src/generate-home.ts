@@ -10,6 +10,7 @@ import { planHome } from "./plan-home.ts";
 import { Random } from "./random.ts";
 import { apiRecording, execRecording } from "./recordings.ts";
 import { outsideGap, type Scheduled } from "./schedule.ts";
+import { SimulatorError } from "./simulator-error.ts";
 import { MINUTE, SECOND } from "./time.ts";
 import type { Outcome } from "./traffic.ts";
 import { ChainWriter, type HashMode } from "./writer.ts";
@@ -89,8 +90,9 @@ async function prepareDirectory(dir: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   if (entries.length > 0) {
-    throw new Error(
-      `[iddio-compliance] [simulator] Output directory "${dir}" is not empty; give a new or empty directory`,
+    throw new SimulatorError(
+      "SIMULATOR_OUTPUT_NOT_EMPTY",
+      `simulator: Output directory "${dir}" is not empty; give a new or empty directory`,
     );
   }
   await mkdir(dir, { recursive: true });
@@ -197,8 +199,7 @@ export async function generateHome(options: GenerateOptions): Promise<GenerateRe
   for (const tick of ticks) {
     const time = tick.at;
     await writeDue(time);
-    if (!traffic.hasActiveAgents)
-      throw new Error("[iddio-compliance] [simulator] internal: traffic before any agent exists");
+    if (!traffic.hasActiveAgents) throw new Error("simulator: internal: traffic before any agent exists");
     if (rotateBefore >= 0 && !liveRotated && commandEvents >= rotateBefore) {
       liveRotated = true;
       await writer.rotateNow(time);

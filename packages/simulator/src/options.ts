@@ -1,5 +1,6 @@
 import { MAX_AGENTS, MIN_AGENTS } from "./agents.ts";
 import type { Random, Seed } from "./random.ts";
+import { SimulatorError } from "./simulator-error.ts";
 import { DAY, parseDay } from "./time.ts";
 import { isTimeZone } from "./time-zone.ts";
 import type { HashMode } from "./writer.ts";
@@ -124,7 +125,7 @@ export interface ResolvedOptions {
 }
 
 function misuse(message: string): never {
-  throw new RangeError(`[iddio-compliance] [simulator] ${message}`);
+  throw new SimulatorError("SIMULATOR_OPTION_INVALID", `simulator: ${message}`);
 }
 
 function integerOption(

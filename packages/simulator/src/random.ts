@@ -62,8 +62,7 @@ export class Random {
 
   /** One element of a non-empty list. */
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0)
-      throw new RangeError("[iddio-compliance] [simulator] pick() needs a non-empty list");
+    if (items.length === 0) throw new RangeError("simulator: pick() needs a non-empty list");
     return items[Math.floor(this.next() * items.length)] as T;
   }
 
@@ -77,7 +76,7 @@ export class Random {
       if (r < 0) return value;
     }
     const last = choices[choices.length - 1];
-    if (last === undefined) throw new RangeError("[iddio-compliance] [simulator] weighted() needs choices");
+    if (last === undefined) throw new RangeError("simulator: weighted() needs choices");
     return last[0];
   }
 

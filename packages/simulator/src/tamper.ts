@@ -37,7 +37,7 @@ export interface TamperResult {
 const HASH_MEMBER = /"hash":"([0-9a-f]{64})"/g;
 
 function misuse(message: string): never {
-  throw new RangeError(`[iddio-compliance] [simulator] ${message}`);
+  throw new RangeError(`simulator: ${message}`);
 }
 
 function storedHash(line: string): { hash: string; index: number } {

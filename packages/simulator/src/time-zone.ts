@@ -31,7 +31,7 @@ export function offsetAt(ms: number, zone: string): number {
     .formatToParts(new Date(ms))
     .find((p) => p.type === "timeZoneName")?.value;
   const match = /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name ?? "");
-  if (match === null) throw new Error(`[iddio-compliance] [simulator] internal: offset name "${name}"`);
+  if (match === null) throw new Error(`simulator: internal: offset name "${name}"`);
   if (match[1] === undefined) return 0;
   const sign = match[1] === "-" ? -1 : 1;
   return sign * ((Number(match[2]) * 60 + Number(match[3])) * 60 + Number(match[4] ?? 0)) * 1000;

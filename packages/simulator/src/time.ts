@@ -1,3 +1,4 @@
+import { SimulatorError } from "./simulator-error.ts";
 /** Milliseconds in one second, minute, hour and day. */
 export const SECOND = 1000;
 export const MINUTE = 60 * SECOND;
@@ -9,14 +10,18 @@ export function parseDay(value: string | Date, option: string): number {
   if (value instanceof Date) {
     const ms = value.getTime();
     if (Number.isNaN(ms))
-      throw new TypeError(`[iddio-compliance] [simulator] Option "${option}" is an invalid Date`);
+      throw new SimulatorError(
+        "SIMULATOR_OPTION_INVALID",
+        `simulator: Option "${option}" is an invalid Date`,
+      );
     return Math.floor(ms / DAY) * DAY;
   }
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
   if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
-    throw new TypeError(
-      `[iddio-compliance] [simulator] Option "${option}" must be a date YYYY-MM-DD, got "${value}"`,
+    throw new SimulatorError(
+      "SIMULATOR_OPTION_INVALID",
+      `simulator: Option "${option}" must be a date YYYY-MM-DD, got "${value}"`,
     );
   }
   return ms;

@@ -181,8 +181,7 @@ export class TrafficGenerator {
   }
 
   #requirePolicy(): PolicyDocument {
-    if (this.#policy === undefined)
-      throw new Error("[iddio-compliance] [simulator] internal: no policy in force");
+    if (this.#policy === undefined) throw new Error("simulator: internal: no policy in force");
     return this.#policy;
   }
 
@@ -258,9 +257,7 @@ export class TrafficGenerator {
         return request;
       }
     }
-    throw new Error(
-      `[iddio-compliance] [simulator] internal: no ${outcome} escalation in ${ESCALATION_DRAWS} draws`,
-    );
+    throw new Error(`simulator: internal: no ${outcome} escalation in ${ESCALATION_DRAWS} draws`);
   }
 
   #event(

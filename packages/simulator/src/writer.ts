@@ -3,6 +3,7 @@ import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { type GoField, goMarshalStruct, withOmittedHash } from "@iddio-compliance/schema";
 import { gzipFile } from "./gzip-file.ts";
+import { SimulatorError } from "./simulator-error.ts";
 import { compactTimestamp } from "./time.ts";
 
 /**
@@ -63,8 +64,9 @@ export class ChainWriter {
   /** Opens a writer on a new `audit.jsonl` in `dir`. */
   static async open(options: ChainWriterOptions): Promise<ChainWriter> {
     if (!Number.isInteger(options.rotateEvents) || options.rotateEvents < 1) {
-      throw new RangeError(
-        `[iddio-compliance] [simulator] Option "rotateEvents" must be a positive integer, got ${options.rotateEvents}`,
+      throw new SimulatorError(
+        "SIMULATOR_OPTION_INVALID",
+        `simulator: Option "rotateEvents" must be a positive integer, got ${options.rotateEvents}`,
       );
     }
     return new ChainWriter(options, await open(join(options.dir, LIVE), "wx"));

@@ -9,7 +9,8 @@ import { parseThreads } from "./threads-flag.ts";
 
 const NAMES = Object.keys(POPULATIONS).join("|");
 
-export const DRAW_HELP = `Usage: iddio-compliance draw DIR --population NAME --size N --seed TEXT --output FILE [--source PATH]
+export const DRAW_HELP = `Usage: iddio-compliance draw DIR --population NAME --size N --seed TEXT --output FILE
+         [--source PATH|postgres://… --org ID] [--threads N]
 
 Draws a reproducible sample of a package's population for an auditor: N items picked
 uniformly from the seed and the package's summary digest (the same inputs give the same

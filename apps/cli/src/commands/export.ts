@@ -17,7 +17,9 @@ import { UsageError } from "../usage-error.ts";
 import { auditSource } from "./audit-source.ts";
 import { parseThreads } from "./threads-flag.ts";
 
-export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE [--output DIR] [options]
+export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE [--output DIR] [--format json|csv]
+         [--source PATH|postgres://…] [--org ID] [--home PATH] [--ledger FILE] [--tz ZONE]
+         [--sign KEY] [--previous DIR] [--no-report] [--threads N] [--json]
 
 Writes a SOC 2 evidence package (CC6.1, CC6.2, CC6.3, CC7.2, summary, audit-log integrity)
 for one period, after verifying the audit log's hash chain.

@@ -14,6 +14,10 @@ An auditor computes it with: openssl pkey -pubin -in signing-key.pub.pem -outfor
 
 Existing key files are never overwritten.
 
+Options:
+  --output DIR   folder for the two key files (created when missing)
+  -h, --help     show this help
+
 Exit codes: 0 written; 2 usage error or a key file already there.
 `;
 

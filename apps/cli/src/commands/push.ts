@@ -31,13 +31,15 @@ Options:
   --config FILE      iddio server config with a compliance: block (required)
   --connector NAME   push only to the connector whose name or type is NAME
   --dry-run          print what would be sent to each connector, without any network access
+  -h, --help         show this help
 
 Output: one line per connector and file: connector, file, status, remote id (and link).
 Built-in connector types: vanta, drata, webhook. Any other type is an npm package name whose
 default export is a connector made with defineConnector, installed beside the config file (or in
 the working directory); URLs, data:/file: specifiers and paths are refused.
 
-Exit codes: 0 every push succeeded; 1 a push failed; 2 usage, config or package error.
+Exit codes: 0 every push succeeded; 1 a push failed; 2 usage or config error, or a package
+that does not match its manifest (nothing is sent).
 `;
 
 /** A problem with the config or the package: exit 2. */

@@ -3,7 +3,7 @@ import type { Command } from "../cli-io.ts";
 import { parseFlags, required } from "../parse-flags.ts";
 import { UsageError } from "../usage-error.ts";
 
-export const SAMPLE_HELP = `Usage: iddio-compliance sample --output DIR [--events N] [--seed S] [--from DATE] [--to DATE]
+export const SAMPLE_HELP = `Usage: iddio-compliance sample --output DIR [--events N] [--seed S] [--from DATE] [--to DATE] [--plain]
 
 Writes a realistic, seeded iddio home (hash-chained audit log with rotated gzipped files,
 policy.yaml, tokens.yaml, agent certificates, recordings) to try the other commands on.
@@ -15,6 +15,9 @@ Options:
   --from DATE    first day of traffic (default 2026-01-01)
   --to DATE      last day of traffic (default 2026-03-31)
   --plain        leave rotated files uncompressed (default: gzip them, as iddio rotation would)
+  -h, --help     show this help
+
+Exit codes: 0 written; 2 usage error or a folder that is not empty.
 `;
 
 /** `iddio-compliance sample`. */

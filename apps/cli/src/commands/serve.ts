@@ -24,6 +24,8 @@ Options:
 Signals: SIGHUP reloads the config; SIGTERM/SIGINT drain and exit: an export or push in flight
 gets compliance.drain_timeout_seconds (default 30) to finish, then is aborted and stays owed or
 pending; a second SIGTERM/SIGINT aborts it at once.
+
+Exit codes: 0 stopped by a signal after draining; 2 usage or config error (nothing started).
 `;
 
 /** Writes one JSON log line per message on stderr (messages are sanitised for terminals). */

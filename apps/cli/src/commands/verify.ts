@@ -6,7 +6,7 @@ import { terminalLines } from "../terminal/sanitize.ts";
 import { auditSource, isPostgresSource } from "./audit-source.ts";
 import { parseThreads } from "./threads-flag.ts";
 
-export const VERIFY_HELP = `Usage: iddio-compliance verify [--source PATH | --source postgres://… --org ID] [--json]
+export const VERIFY_HELP = `Usage: iddio-compliance verify [--source PATH|postgres://… --org ID] [--threads N] [--json]
 
 Verifies the SHA-256 hash chain of an iddio audit log (rotated and gzipped files are ordered by
 following the chain). Also verifies the server plugin's ledger when given its file.

@@ -151,9 +151,10 @@ export function verifyPanel(embedded: Obj): HTMLElement {
   let timer: ReturnType<typeof setTimeout> | undefined;
   keyInput.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      if (last.length > 0) void run(last);
-    }, 300);
+    // Only a key pasted after files were chosen checks again (a key typed first waits for them).
+    const chosen = last;
+    if (chosen.length === 0) return;
+    timer = setTimeout(() => void run(chosen), 300);
   });
   const drop = h(
     "div",

@@ -68,6 +68,33 @@ describe("outbox", () => {
     await third.close();
   });
 
+  it("keeps a push to a connector named after a scoped package in one file and delivers it after a restart", async () => {
+    const clock = new ManualClock("2026-02-02T00:00:00Z");
+    const type = "@acme/iddio-connector-filebox";
+    const scoped = serverConfig(dir, { connectors: [{ type, api_key: "fb_key", bucket: "evidence" }] });
+    const first = await startPlugin(scoped, {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector(type, { failures: 100 })],
+    });
+    expect(await pending()).toEqual(["2026-01-01_2026-01-31~%40acme%2Fiddio-connector-filebox.json"]);
+    await first.close();
+
+    const pushes: string[] = [];
+    const second = await startPlugin(scoped, {
+      clock,
+      exporter: testExporter(),
+      connectorList: [testConnector(type, { pushes })],
+    });
+    clock.advance(3_600_000);
+    await second.plugin.whenIdle();
+    expect(pushes).toEqual(["2026-01-01_2026-01-31"]);
+    expect(await pending()).toEqual([]);
+    const delivered = (await ledgerRecords(dir)).filter((r) => r.event === "push.delivered");
+    expect(delivered.map((r) => r.connector)).toEqual([type]);
+    await second.close();
+  });
+
   it("does not push again when a crash left the pending file beside its delivery record", async () => {
     const clock = new ManualClock("2026-02-02T00:00:00Z");
     const pushes: string[] = [];

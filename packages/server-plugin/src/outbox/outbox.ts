@@ -65,8 +65,14 @@ export const DELETED = "the package was deleted by retention before it was deliv
 
 const DAY_MS = 86_400_000;
 
-/** The file name of a push: `<package>~<connector>.json`. */
-export const pushFile = (pkg: string, connector: string): string => `${pkg}~${connector}.json`;
+/**
+ * The file name of a push: `<package>~<connector>.json`. The connector name is URI-encoded: a
+ * connector without a `name` is named after its `type`, which may be a scoped package
+ * (`@acme/iddio-connector-filebox`), and a `/` must not make a folder of it. Names made of
+ * letters, digits, dot, dash and underscore stay as they are.
+ */
+export const pushFile = (pkg: string, connector: string): string =>
+  `${pkg}~${encodeURIComponent(connector)}.json`;
 
 function errorCode(error: unknown): string | null {
   const code = (error as { code?: unknown }).code;
