@@ -1,5 +1,5 @@
 // `pnpm bench`: generates (and caches in .bench/) simulator logs of 100k and 1M events (10M with
-// --large), then times `verify`, `export --format json` of the quarter (also with the period's
+// --large; --history runs scripts/bench-history.ts instead), then times `verify`, `export --format json` of the quarter (also with the period's
 // Merkle tree turned off, scripts/no-merkle.mjs, to state its cost) and of one month on each
 // with the built CLI (taking turns within each run; export ratios are per-run medians), and prints
 // wall time, events/s, MB/s and peak RSS (median of --runs runs, default 3), next to two
@@ -20,6 +20,12 @@ import {
   RSS_HOOK,
   requireBuild,
 } from "./bench-support.ts";
+
+// `pnpm bench --history`: a year's log, its last month exported in full and resumed (bench-history.ts).
+if (process.argv.includes("--history")) {
+  await import("./bench-history.ts");
+  process.exit(0);
+}
 
 const NAIVE = join(ROOT, "scripts/naive-verify.mjs");
 // The same build with the period's Merkle tree turned into no-ops: what the tree costs the export.

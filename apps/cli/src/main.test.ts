@@ -47,6 +47,7 @@ describe("iddio-compliance export", () => {
       "cc7.2-monitoring-evidence.csv",
       "cc7.2-recording-problems.csv",
       "cc7.2-silent-periods.csv",
+      "checkpoint.json",
       "reasons.csv",
       "report.html",
       "summary.csv",

@@ -23,6 +23,8 @@ export type {
   ExportProgress,
 } from "./export/export-options.ts";
 export type { LineBatch } from "./io/line-reader.ts";
+export type { LoadedCheckpoint } from "./package/checkpoint-file.ts";
+export { CHECKPOINT_FILE, parseCheckpoint, readCheckpoint } from "./package/checkpoint-file.ts";
 export type { DrawSampleOptions, DrawSampleResult } from "./package/draw-sample.ts";
 export { drawSample } from "./package/draw-sample.ts";
 export { previousLinkOf } from "./package/previous-link.ts";
@@ -48,7 +50,12 @@ export type {
   SeriesVerdict,
 } from "./package/verify-series.ts";
 export { verifySeries } from "./package/verify-series.ts";
-export type { AuditLineSource, ChainSegment } from "./sources/audit-line-source.ts";
+export type {
+  AuditLineSource,
+  ChainSegment,
+  LocateResult,
+  ResumePoint,
+} from "./sources/audit-line-source.ts";
 export type { CertificateInfo } from "./sources/certificates.ts";
 export { readAgentCertificates, readCertificate } from "./sources/certificates.ts";
 export type { AuditFile, AuditSource } from "./sources/discover-audit-files.ts";

@@ -27,6 +27,14 @@ export type {
   PresentFile,
 } from "./evidence/check-manifest.ts";
 export { checkManifest, describeManifestProblem } from "./evidence/check-manifest.ts";
+export type {
+  Checkpoint,
+  CheckpointChain,
+  CheckpointEscalation,
+  CheckpointPosition,
+  CheckpointState,
+} from "./evidence/checkpoint.ts";
+export { CHECKPOINT_FORMAT, checkpointSchema } from "./evidence/checkpoint.ts";
 export type { EvidenceFileName } from "./evidence/index.ts";
 export { EVIDENCE_FILES } from "./evidence/index.ts";
 export type { CriterionDocument } from "./evidence/package-files.ts";

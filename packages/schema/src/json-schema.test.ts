@@ -12,6 +12,7 @@ describe("published JSON Schemas", () => {
       "cc6.2-credential-lifecycle.schema.json",
       "cc6.3-authorization-changes.schema.json",
       "cc7.2-monitoring-evidence.schema.json",
+      "checkpoint.schema.json",
       "summary.schema.json",
     ]);
   });

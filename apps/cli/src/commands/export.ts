@@ -4,6 +4,7 @@ import {
   type ExportEvidenceResult,
   exportEvidence,
   previousLinkOf,
+  readCheckpoint,
   readPrivateKey,
   readSummaryFile,
   verifyPackage,
@@ -18,7 +19,7 @@ import { parseThreads } from "./threads-flag.ts";
 
 export const EXPORT_HELP = `Usage: iddio-compliance export --from DATE --to DATE [--output DIR] [--format json|csv]
          [--source PATH|postgres://…] [--org ID] [--home PATH] [--ledger FILE] [--tz ZONE]
-         [--sign KEY] [--previous DIR] [--no-report] [--threads N] [--json]
+         [--sign KEY] [--previous DIR] [--resume-from DIR|FILE] [--no-report] [--threads N] [--json]
 
 Writes a SOC 2 evidence package (CC6.1, CC6.2, CC6.3, CC7.2, summary, audit-log integrity)
 for one period, after verifying the audit log's hash chain.
@@ -40,6 +41,11 @@ Options:
                      signature of summary.json that openssl can check
   --previous DIR     the package of the period just before this one: this package links to it
                      (period, SHA-256 of its summary.json, where its events end in the chain)
+  --resume-from DIR|FILE
+                     an earlier package (or its checkpoint.json) whose period ends before this
+                     one starts: only the log after its checkpoint is read, verified and mapped,
+                     with the same evidence as a full pass; when the log no longer holds the
+                     checkpoint's line, a warning says so and the whole log is read
   --json             print the package's summary.json instead of the human summary
   --no-report        leave out report.html (the self-contained page for people)
   --threads N        hashing worker threads (default: cores - 1 from 3 cores up); records are
@@ -73,6 +79,7 @@ export const exportCommand: Command = async (argv, io) => {
     "no-report": { type: "boolean", default: false },
     sign: { type: "string" },
     previous: { type: "string" },
+    "resume-from": { type: "string" },
   });
   if (values.help) {
     io.stdout.write(EXPORT_HELP);
@@ -93,6 +100,9 @@ export const exportCommand: Command = async (argv, io) => {
     );
   const sign = values.sign ? readPrivateKey(resolve(io.cwd, values.sign), "--sign") : undefined;
   const previous = values.previous ? await previousPackage(resolve(io.cwd, values.previous)) : undefined;
+  const resumeFrom = values["resume-from"]
+    ? readCheckpoint(resolve(io.cwd, values["resume-from"]))
+    : undefined;
   const bar = progressBar(io, "exporting");
   let result: ExportEvidenceResult;
   try {
@@ -103,6 +113,7 @@ export const exportCommand: Command = async (argv, io) => {
       ...(ledgers.length > 0 ? { ledgers } : {}),
       ...(sign ? { sign } : {}),
       ...(previous ? { previous } : {}),
+      ...(resumeFrom ? { resumeFrom } : {}),
       ...exportThreads(parseThreads(values.threads)),
       from,
       to,
@@ -115,6 +126,7 @@ export const exportCommand: Command = async (argv, io) => {
   } finally {
     bar.done();
   }
+  if (result.resume.fallback) io.stderr.write(terminalLines([`warning: ${result.resume.fallback}`]));
   if (values.json) io.stdout.write(`${JSON.stringify(result.summary, null, 2)}\n`);
   else printSummary(io, result, outputFlag);
   return result.verified ? 0 : 1;
@@ -171,6 +183,10 @@ function printSummary(io: CliIo, result: ExportEvidenceResult, outputFlag: strin
   if (summary.previous)
     lines.push(
       `  Follows: ${summary.previous.period.from} … ${summary.previous.period.to} (summary.json SHA-256 ${summary.previous.summary_sha256})`,
+    );
+  if (result.resume.resumed)
+    lines.push(
+      "  Read: after the checkpoint of --resume-from only (the chain before it was verified by that export; see the integrity file's anchor)",
     );
   if (summary.signing) lines.push(`  Signed: Ed25519, key id ${summary.signing.key_id} (summary.json.sig)`);
   lines.push(

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import type { AuditLogIntegrity, ChainFinding } from "@iddio-compliance/schema";
+import type { AuditLogIntegrity, ChainFinding, CheckpointChain } from "@iddio-compliance/schema";
 import type { ChainAnchor } from "../export/export-options.ts";
 import { MAX_LINE_BYTES } from "../io/line-reader.ts";
 import type { BlockScan } from "./scan-block.ts";
@@ -114,6 +114,16 @@ export interface ChainFileInfo {
   first_hash: string | null;
   last_hash: string | null;
   first_prev_hash: string | null;
+  /** The first line read, when reading resumed inside this file after a checkpoint. */
+  read_from_line?: number;
+}
+
+/** Where a resumed verification starts: the checkpoint's state, and which checkpoint it was. */
+export interface VerifierResume {
+  /** The verifier's state at the checkpoint (`checkpoint.json` `chain`). */
+  state: CheckpointChain;
+  /** SHA-256 of the `checkpoint.json` trusted, recorded in the result's `anchor`. */
+  checkpointSha256: string;
 }
 
 /** Options of {@link ChainVerifier}. */
@@ -122,6 +132,8 @@ export interface ChainVerifierOptions {
   anchor?: ChainAnchor;
   /** Findings kept with full detail; the rest are only counted. @default 1000 */
   maxFindings?: number;
+  /** Continue from a checkpoint's state: the lines up to it are not read again. */
+  resume?: VerifierResume;
 }
 
 const GENESIS = "genesis";
@@ -151,15 +163,60 @@ export class ChainVerifier {
   #current: ChainFileInfo | null = null;
   readonly #maxFindings: number;
   readonly #anchor: ChainAnchor | undefined;
+  readonly #resumed: { hash: string | null; events: number; checkpointSha256: string } | null = null;
 
   constructor(options: ChainVerifierOptions = {}) {
+    this.#maxFindings = options.maxFindings ?? 1000;
+    const resume = options.resume;
+    if (resume) {
+      // A checkpoint's state stands for every line before it: its findings, counts and origin.
+      const s = resume.state;
+      this.#anchor =
+        s.origin.type === "checkpoint" && s.origin.hash ? { hash: s.origin.hash, events: 0 } : undefined;
+      this.#anchorState = s.origin.type === "checkpoint" ? "passed" : "none";
+      this.#anchorType = s.origin.type;
+      this.#eventsBeforeAnchor = s.origin.events_before;
+      this.#mode = s.hash_mode;
+      this.#lastHash = s.head;
+      this.#lastTime = s.last_time_ms ?? Number.NEGATIVE_INFINITY;
+      this.#linked = s.linked;
+      this.#events = s.events;
+      this.#errors = s.errors;
+      this.#findingCounts = { ...s.finding_counts };
+      this.#findings = s.findings.slice(0, this.#maxFindings);
+      this.#resumed = { hash: s.head, events: s.events, checkpointSha256: resume.checkpointSha256 };
+      return;
+    }
     this.#anchor = options.anchor;
     this.#anchorState = options.anchor ? "pending" : "none";
-    this.#maxFindings = options.maxFindings ?? 1000;
   }
 
-  /** Starts the next file in chain order. */
-  beginFile(path: string, compressed: boolean): void {
+  /** Whether a trusted anchor is still awaited: the state so far cannot be resumed from. */
+  get awaitingAnchor(): boolean {
+    return this.#anchorState === "pending";
+  }
+
+  /** The state a checkpoint carries (see {@link VerifierResume}), taken between lines. */
+  snapshot(): CheckpointChain {
+    return {
+      events: this.#events,
+      head: this.#last(),
+      hash_mode: this.#mode,
+      last_time_ms: Number.isFinite(this.#lastTime) ? this.#lastTime : null,
+      linked: this.#linked,
+      origin: {
+        type: this.#anchorType,
+        hash: this.#anchorType === "checkpoint" ? (this.#anchor?.hash ?? null) : null,
+        events_before: this.#eventsBeforeAnchor,
+      },
+      errors: this.#errors,
+      finding_counts: { ...this.#findingCounts },
+      findings: this.#findings.map((f) => ({ ...f })),
+    };
+  }
+
+  /** Starts the next file in chain order (`readFromLine`: reading resumed at that line, after a checkpoint). */
+  beginFile(path: string, compressed: boolean, readFromLine = 1): void {
     if (this.#current) throw new Error("ChainVerifier: beginFile called before endFile");
     this.#current = {
       path,
@@ -170,6 +227,7 @@ export class ChainVerifier {
       first_hash: null,
       last_hash: null,
       first_prev_hash: null,
+      ...(readFromLine > 1 ? { read_from_line: readFromLine } : {}),
     };
   }
 
@@ -182,6 +240,11 @@ export class ChainVerifier {
     if (current.events > 0) current.last_hash = this.#last();
     this.#files.push(current);
     this.#current = null;
+  }
+
+  /** The `hash` of the current file's first event, once it has one. */
+  get currentFirstHash(): string | null {
+    return this.#current?.first_hash ?? null;
   }
 
   /** The hash of the last event linked so far. */
@@ -451,11 +514,19 @@ export class ChainVerifier {
       hash_mode: this.#mode ?? "blank",
       verified,
       verified_at: verifiedAt.toISOString(),
-      anchor: {
-        type: this.#anchorType,
-        hash: this.#anchorType === "checkpoint" ? (this.#anchor?.hash ?? null) : null,
-        events_before: this.#eventsBeforeAnchor,
-      },
+      // How this read was anchored: a resumed one by the checkpoint it trusted.
+      anchor: this.#resumed
+        ? {
+            type: "checkpoint",
+            hash: this.#resumed.hash,
+            events_before: this.#resumed.events,
+            checkpoint_sha256: this.#resumed.checkpointSha256,
+          }
+        : {
+            type: this.#anchorType,
+            hash: this.#anchorType === "checkpoint" ? (this.#anchor?.hash ?? null) : null,
+            events_before: this.#eventsBeforeAnchor,
+          },
       total_events: this.#events,
       chain_head: this.#last(),
       files: this.#files,

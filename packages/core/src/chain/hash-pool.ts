@@ -69,12 +69,12 @@ const lineMembers = ${lineMembers.toString()};
 const scanLine = ${scanLine.toString()};
 const members = lineMembers();
 const scanBlock = ${scanBlock.toString()};
-parentPort.on("message", ({ id, buffer, start, end, digestPath }) => {
+parentPort.on("message", ({ id, buffer, start, end, digestPath, digestStart }) => {
   if (digestPath !== undefined) {
     // The stored file's SHA-256, read independently (from the page cache) so the main thread never hashes it.
     const h = createHash("sha256");
     let bytes = 0;
-    createReadStream(digestPath, { highWaterMark: 4 << 20 })
+    createReadStream(digestPath, { highWaterMark: 4 << 20, start: digestStart })
       .on("data", (chunk) => { h.update(chunk); bytes += chunk.length; })
       .on("error", (error) => parentPort.postMessage({ id, error: String(error) }))
       .on("end", () => parentPort.postMessage({ id, digest: { bytes, sha256: h.digest("hex") } }));
@@ -167,14 +167,14 @@ export class HashPool {
     });
   }
 
-  /** Computes a stored file's size and SHA-256 on a worker, reading the file itself. */
-  digestFile(path: string): Promise<FileDigestResult> {
+  /** Computes a stored file's size and SHA-256 (from byte `start` on) on a worker, reading the file itself. */
+  digestFile(path: string, start = 0): Promise<FileDigestResult> {
     if (this.#failed) return Promise.reject(this.#failed);
     const id = this.#id++;
     const worker = this.#workers[this.#next++ % this.#workers.length] as Worker;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as Pending["resolve"], reject });
-      worker.postMessage({ id, digestPath: path });
+      worker.postMessage({ id, digestPath: path, digestStart: start });
     });
   }
 

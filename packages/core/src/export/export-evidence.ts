@@ -1,13 +1,21 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { AuditLogIntegrity, EvidenceSummary, ManifestEntry } from "@iddio-compliance/schema";
+import type {
+  AuditLogIntegrity,
+  Checkpoint,
+  CheckpointState,
+  EvidenceSummary,
+  ManifestEntry,
+} from "@iddio-compliance/schema";
 import { ComplianceError } from "../errors/compliance-error.ts";
+import { assertResumable, buildCheckpoint, CHECKPOINT_FILE } from "../package/checkpoint-file.ts";
 import { MerkleBuilder } from "../package/merkle-tree.ts";
 import { merkleSummary, PeriodEvents } from "../package/period-events.ts";
 import { assertFollows } from "../package/previous-link.ts";
 import { summarySigning, writeSummarySignature } from "../package/signing.ts";
+import type { AuditLineSource } from "../sources/audit-line-source.ts";
 import { jsonlSource } from "../sources/jsonl-source.ts";
-import { readAuditChain } from "../sources/read-audit-chain.ts";
+import { type ChainCut, type ChainResume, readAuditChain } from "../sources/read-audit-chain.ts";
 import { readHomeInputs } from "../sources/read-home-inputs.ts";
 import { makePeriod } from "../time/period.ts";
 import { AtomicDir } from "../writers/atomic-dir.ts";
@@ -40,6 +48,8 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
   const period = makePeriod(options.from, options.to, options.timeZone ?? "UTC");
   if (options.previous) assertFollows(options.previous, period);
   const source = typeof options.source === "string" ? jsonlSource(options.source) : options.source;
+  const resumed = options.resumeFrom ? await resumeOf(options, period, source) : null;
+  const resume = resumed && "resume" in resumed ? resumed : null;
   const home = options.home ?? source.home;
   const inputs = home === null ? emptyInputs() : readHomeInputs(home);
   const now = (options.now ?? (() => new Date()))();
@@ -56,6 +66,7 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       inputs,
       spoolDir,
       now,
+      carried: resume?.state,
     };
     mapping =
       (options.mappingThread ?? defaultMappingThread(source.totalBytes))
@@ -69,10 +80,27 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     };
     // The period's events go into its Merkle tree in the same pass, before the mappers get the block.
     const tree = new MerkleBuilder();
-    const segment = new PeriodEvents({ period, consumer: tree, inner: mapping, anchor: options.anchor });
+    const segment = new PeriodEvents({
+      period,
+      consumer: tree,
+      inner: mapping,
+      anchor: options.anchor,
+      resumeAt: resume?.resume.verifier.state.events,
+    });
+    // The checkpoint of this period's end, taken in the same pass (docs/data-contract.md §6).
+    let cut: ChainCut | null = null;
+    let carried: CheckpointState | null = null;
+    const mapper = mapping;
     const integrity = await readAuditChain(source, segment, {
       ...readOptions,
-      ...(options.anchor ? { anchor: options.anchor } : {}),
+      ...(resume ? { resume: resume.resume } : options.anchor ? { anchor: options.anchor } : {}),
+      checkpoint: {
+        endMs: period.endMs,
+        take: async (at) => {
+          cut = at;
+          carried = await mapper.carry();
+        },
+      },
     });
     const merkle = merkleSummary(tree.root(), segment.bounds());
     integrity.merkle = merkle;
@@ -123,6 +151,21 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       options.format === "json"
         ? await writeJsonPackage(dir.staging, docs)
         : await writeCsvPackage(dir.staging, docs);
+    const checkpoint: Checkpoint = buildCheckpoint({
+      period: mapped.docs.cc61.period,
+      endMs: period.endMs,
+      source,
+      cut: cut as unknown as ChainCut,
+      state: carried as unknown as CheckpointState,
+    });
+    const checkpointSink = new FileSink(join(dir.staging, CHECKPOINT_FILE));
+    await writeJsonDocument(checkpointSink, checkpoint);
+    const checkpointEntry = {
+      file: CHECKPOINT_FILE,
+      media_type: "application/json" as const,
+      ...checkpointSink.close(),
+    };
+    manifest.push(checkpointEntry);
     let summary = summaryOf(manifest);
     if (options.format === "csv") {
       const sink = new FileSink(join(dir.staging, "summary.csv"));
@@ -145,6 +188,11 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
       verified: integrity.verified,
       chainHead: integrity.chain_head,
       totalEvents: integrity.total_events,
+      checkpointSha256: checkpointEntry.sha256,
+      resume: {
+        resumed: resume !== null,
+        fallback: resumed && "fallback" in resumed ? resumed.fallback : null,
+      },
     };
   } catch (error) {
     dir.discard();
@@ -153,6 +201,37 @@ export async function exportEvidence(options: ExportEvidenceOptions): Promise<Ex
     if (mapping instanceof MappingThread) await mapping.close();
     rmSync(spoolDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Where a resumed export starts: the checkpoint's line found again in the log, with the state it
+ * carries; or why it cannot be used (then the whole log is read: never a silently wrong resume).
+ * Throws `INVALID_OPTION` for a checkpoint that cannot stand for this period or source at all.
+ */
+async function resumeOf(
+  options: ExportEvidenceOptions,
+  period: ReturnType<typeof makePeriod>,
+  source: AuditLineSource,
+): Promise<{ resume: ChainResume; state: CheckpointState } | { fallback: string }> {
+  const loaded = options.resumeFrom;
+  if (!loaded) throw new Error("unreachable: no checkpoint");
+  assertResumable(loaded, period, source);
+  const { checkpoint, sha256 } = loaded;
+  const position = checkpoint.position;
+  if (!position)
+    return {
+      fallback: `the checkpoint ${loaded.path} names no line to resume after, so the whole log was read`,
+    };
+  if (!source.locate) return { fallback: `the source ${source.location} cannot resume from a checkpoint` };
+  const located = await source.locate(position);
+  if ("missing" in located)
+    return {
+      fallback: `${located.missing}; the checkpoint ${loaded.path} was not used and the whole log was read`,
+    };
+  return {
+    resume: { point: located.found, verifier: { state: checkpoint.chain, checkpointSha256: sha256 } },
+    state: checkpoint.state,
+  };
 }
 
 function emptyInputs() {

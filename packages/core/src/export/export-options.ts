@@ -1,5 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import type { EvidenceSummary, PreviousPackage } from "@iddio-compliance/schema";
+import type { LoadedCheckpoint } from "../package/checkpoint-file.ts";
 import type { AuditLineSource } from "../sources/audit-line-source.ts";
 
 /** Progress of a long export or verification, reported about every 64 MiB or 250 ms. */
@@ -40,6 +41,12 @@ export interface ExportEvidenceOptions {
   ledgers?: readonly string[];
   /** A trusted checkpoint: the chain is proven from it instead of from genesis. */
   anchor?: ChainAnchor;
+  /**
+   * The checkpoint of an earlier export (see `readCheckpoint`): when the log still holds its line,
+   * only what follows is read, verified and mapped, and the evidence equals a full pass's. When it
+   * does not, the export reads the whole log and says why in `resume.fallback`.
+   */
+  resumeFrom?: LoadedCheckpoint;
   /** An Ed25519 private key: `summary.json` is signed into `summary.json.sig` and names the key id. */
   sign?: KeyObject;
   /** The link to the package of the period just before this one (see `previousLinkOf`). */
@@ -74,4 +81,8 @@ export interface ExportEvidenceResult {
   chainHead: string | null;
   /** Number of events in the chain (all periods). */
   totalEvents: number;
+  /** SHA-256 of the package's `checkpoint.json` (the next export may resume from it). */
+  checkpointSha256: string;
+  /** How the log was read: after `resumeFrom`'s line, or whole (with why a given checkpoint was not used). */
+  resume: { resumed: boolean; fallback: string | null };
 }

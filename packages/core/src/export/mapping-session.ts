@@ -1,4 +1,4 @@
-import type { AuditLogIntegrity } from "@iddio-compliance/schema";
+import type { AuditLogIntegrity, CheckpointState } from "@iddio-compliance/schema";
 import { listLocation } from "@iddio-compliance/schema/wire";
 import type { ScannedBlock } from "../chain/hash-pool.ts";
 import type { PeriodFacts } from "../mappers/assessment.ts";
@@ -25,6 +25,8 @@ export interface MappingSetup {
   /** Folder for spooled lists (outside the package). */
   spoolDir: string;
   now: Date;
+  /** The state a checkpoint carries: the records before it are not read again. */
+  carried?: CheckpointState | undefined;
 }
 
 /** The four criteria documents, and the records no mapper could classify (by kind). */
@@ -41,6 +43,7 @@ export class MappingSession implements ChainSink {
   readonly #cc63: AuthorizationChangesMapper;
   readonly #cc72: MonitoringEvidenceMapper;
   readonly #incomplete: boolean;
+  readonly #policy: PolicyTrail;
 
   constructor(setup: MappingSetup) {
     const period = makePeriod(setup.from, setup.to, setup.timeZone);
@@ -59,12 +62,32 @@ export class MappingSession implements ChainSink {
       now: setup.now,
     };
     this.#incomplete = ctx.periodHeader.incomplete;
-    const policy = new PolicyTrail();
-    this.#cc61 = new AccessControlsMapper(ctx, policy);
-    this.#cc62 = new CredentialLifecycleMapper(ctx);
-    this.#cc63 = new AuthorizationChangesMapper(ctx, policy);
+    const carried = setup.carried;
+    this.#policy = new PolicyTrail(carried?.policy);
+    this.#cc61 = new AccessControlsMapper(ctx, this.#policy, carried?.cc61);
+    this.#cc62 = new CredentialLifecycleMapper(ctx, carried?.cc62);
+    this.#cc63 = new AuthorizationChangesMapper(ctx, this.#policy, carried?.cc63);
     this.#cc72 = new MonitoringEvidenceMapper(ctx);
-    this.#dispatch = new RecordDispatch(period, policy, [this.#cc61, this.#cc62, this.#cc63, this.#cc72]);
+    this.#dispatch = new RecordDispatch(
+      period,
+      this.#policy,
+      [this.#cc61, this.#cc62, this.#cc63, this.#cc72],
+      carried?.unrecognised,
+    );
+  }
+
+  /**
+   * What a checkpoint carries from the records mapped so far into a later period (docs/data-contract.md
+   * §6). Asked between blocks, once every record before the checkpoint has been mapped.
+   */
+  carry(): CheckpointState {
+    return {
+      unrecognised: this.#dispatch.carry(),
+      policy: this.#policy.carry(),
+      cc61: this.#cc61.carry(),
+      cc62: this.#cc62.carry(),
+      cc63: this.#cc63.carry(),
+    };
   }
 
   block(scanned: ScannedBlock, file: string, firstLine: number): void {

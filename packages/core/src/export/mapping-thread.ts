@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { AuditLogIntegrity } from "@iddio-compliance/schema";
+import type { AuditLogIntegrity, CheckpointState } from "@iddio-compliance/schema";
 import type { ScannedBlock } from "../chain/hash-pool.ts";
 import { ComplianceError } from "../errors/compliance-error.ts";
 import type { ChainSink, RecordLocation } from "../sources/read-audit-chain.ts";
@@ -42,6 +42,7 @@ export class MappingThread implements ChainSink {
   #resume: (() => void) | null = null;
   #failure: Error | null = null;
   #finished: ((reply: MappingReply & { type: "finished" }) => void) | null = null;
+  #carried: ((state: CheckpointState) => void) | null = null;
   #onFailure: ((error: Error) => void) | null = null;
 
   constructor(setup: MappingSetup) {
@@ -63,7 +64,8 @@ export class MappingThread implements ChainSink {
         this.#inFlight--;
         this.#resume?.();
         this.#resume = null;
-      } else if (reply.type === "finished") this.#finished?.(reply);
+      } else if (reply.type === "carried") this.#carried?.(reply.state);
+      else if (reply.type === "finished") this.#finished?.(reply);
       else this.#fail(rebuild(reply));
     });
     this.#worker.on("error", (error) => this.#fail(error));
@@ -111,6 +113,18 @@ export class MappingThread implements ChainSink {
   record(record: Record<string, unknown>, at: RecordLocation): void {
     if (this.#failure) throw this.#failure;
     this.#worker.postMessage({ type: "record", record, at });
+  }
+
+  /** What a checkpoint carries (see `MappingSession.carry`): asked after the blocks before it. */
+  async carry(): Promise<CheckpointState> {
+    if (this.#failure) throw this.#failure;
+    const state = await new Promise<CheckpointState>((resolve, reject) => {
+      this.#carried = resolve;
+      this.#onFailure = reject;
+      this.#worker.postMessage({ type: "carry" });
+    });
+    this.#carried = null;
+    return state;
   }
 
   /** The documents, once the whole chain (and any ledger) has been read and verified. */

@@ -1,3 +1,4 @@
+import type { CheckpointState } from "@iddio-compliance/schema";
 import type { ComplianceErrorCode } from "../errors/compliance-error.ts";
 import { isSpool, Spool } from "../writers/spool.ts";
 
@@ -11,6 +12,7 @@ export interface PackedSpool {
 /** What a mapping thread sends back. */
 export type MappingReply =
   | { type: "mapped"; buffer: ArrayBuffer }
+  | { type: "carried"; state: CheckpointState }
   | { type: "finished"; docs: unknown; spools: PackedSpool[]; unrecognised: Map<string, number> }
   | {
       type: "failed";

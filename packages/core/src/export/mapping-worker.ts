@@ -18,6 +18,7 @@ type Message =
       firstLine: number;
     }
   | { type: "record"; record: Record<string, unknown>; at: RecordLocation }
+  | { type: "carry" }
   | { type: "finish"; integrity: AuditLogIntegrity }
   | { type: "close" };
 
@@ -44,6 +45,8 @@ port.on("message", async (message: Message) => {
       port.postMessage({ type: "mapped", buffer: message.buffer } satisfies MappingReply, [message.buffer]);
     } else if (message.type === "record") {
       session.record(message.record, message.at);
+    } else if (message.type === "carry") {
+      reply({ type: "carried", state: session.carry() });
     } else if (message.type === "finish") {
       const mapped = await session.finish(message.integrity);
       const { docs, spools } = packSpools(mapped.docs);

@@ -9,6 +9,7 @@ import { utcTimestamp } from "../time/utc-timestamp.ts";
 const KNOWN_KINDS = new Set(LIFECYCLE_KINDS);
 const DECISIONS = new Set(["allow", "escalate", "deny"]);
 const UNREADABLE = "(line whose hash verifies but that is not a JSON record)";
+const INVALID_COMMAND = "(command event without agent, tier 0-4 or decision)";
 
 /**
  * Classifies each record once (command event or lifecycle record), places it in time relative
@@ -29,7 +30,13 @@ export class RecordDispatch {
    */
   readonly commandWindow: { startMs: number; endMs: number; escalationsFromMs: number };
 
-  constructor(period: Period, policy: PolicyTrail, mappers: readonly Mapper[]) {
+  constructor(
+    period: Period,
+    policy: PolicyTrail,
+    mappers: readonly Mapper[],
+    carried: readonly (readonly [string, number])[] = [],
+  ) {
+    for (const [kind, n] of carried) this.unrecognised.set(kind, n);
     this.#period = period;
     this.commandWindow = {
       startMs: period.startMs,
@@ -73,13 +80,20 @@ export class RecordDispatch {
     if (!time.inPeriod && !(time.before && ms >= this.commandWindow.escalationsFromMs)) return;
     const event = toCommandEvent(record);
     if (!event) {
-      if (time.inPeriod)
-        this.#unrecognised("(command event without agent, tier 0-4 or decision)", record, time);
+      if (time.inPeriod) this.#unrecognised(INVALID_COMMAND, record, time);
       return;
     }
     if (!time.inPeriod && event.decision !== "escalate") return;
     for (const mapper of this.#mappers) mapper.command(event, time, at);
   };
+
+  /**
+   * The unrecognised records a later period counts too (every kind but the period's own command
+   * events without agent, tier or decision, which it counts only in its period).
+   */
+  carry(): [string, number][] {
+    return [...this.unrecognised].filter(([kind]) => kind !== INVALID_COMMAND);
+  }
 
   /** A line whose hash the chain accepts but that is not a JSON record (so no mapper can read it). */
   unreadable(): void {

@@ -33,6 +33,8 @@ export interface LineBatch {
   bytesRead: number;
   /** The caller may move `block.buffer` to a worker: nothing else refers to it. */
   transferable?: boolean;
+  /** A database source's row key of each line of the batch (what a checkpoint names), in order. */
+  keys?: readonly string[];
 }
 
 /** Size and SHA-256 of the stored file bytes (compressed bytes for `.gz`), known once it is read. */
@@ -46,9 +48,12 @@ function openByteStream(
   path: string,
   digest?: Hash,
   chunkBytes = CHUNK_BYTES,
+  start = 0,
 ): { stream: Readable; raw: Readable & { bytesRead: number } } {
-  const raw = createReadStream(path, { highWaterMark: chunkBytes });
-  if (!path.endsWith(".gz")) return { stream: raw, raw };
+  const compressed = path.endsWith(".gz");
+  // A plain file is read from `start`; a compressed one from its start (the caller skips).
+  const raw = createReadStream(path, { highWaterMark: chunkBytes, ...(compressed ? {} : { start }) });
+  if (!compressed) return { stream: raw, raw };
   if (digest)
     raw.on("data", (chunk) => {
       digest.update(chunk);
@@ -93,15 +98,26 @@ class Carry {
 export async function* readLineBatches(
   path: string,
   digest: Partial<FileDigest> = {},
-  options: { digest?: boolean } = {},
+  options: { digest?: boolean; from?: number } = {},
 ): AsyncGenerator<LineBatch> {
   const hashing = options.digest !== false;
   const hash = createHash("sha256");
   const compressed = path.endsWith(".gz");
-  const { stream, raw } = openByteStream(path, hashing ? hash : undefined);
+  const from = options.from ?? 0;
+  const { stream, raw } = openByteStream(path, hashing ? hash : undefined, CHUNK_BYTES, from);
   const carry = new Carry();
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  // Decompressed bytes still to skip before `from` (a `.gz` file can only be inflated from its start).
+  let skip = compressed ? from : 0;
+  for await (let chunk of stream as AsyncIterable<Buffer>) {
     if (hashing && !compressed) hash.update(chunk);
+    if (skip > 0) {
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        continue;
+      }
+      chunk = chunk.subarray(skip);
+      skip = 0;
+    }
     const first = chunk.indexOf(NEWLINE);
     if (first === -1) {
       carry.add(chunk);
@@ -147,6 +163,30 @@ export async function* readLineBatches(
   }
 }
 const NEWLINE_BYTES = Buffer.from("\n");
+
+/**
+ * Reads bytes `[start, end)` of a file (decompressed, for `.gz`: inflated from its start), or
+ * `null` when the file ends before `end`.
+ */
+export async function readSpan(path: string, start: number, end: number): Promise<Buffer | null> {
+  const compressed = path.endsWith(".gz");
+  const { stream, raw } = openByteStream(path, undefined, 1 << 20, start);
+  const parts: Buffer[] = [];
+  let at = compressed ? 0 : start;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const from = Math.max(start - at, 0);
+      const to = Math.min(end - at, chunk.length);
+      if (to > from) parts.push(Buffer.from(chunk.subarray(from, to)));
+      at += chunk.length;
+      if (at >= end) break;
+    }
+  } finally {
+    stream.destroy();
+    raw.destroy();
+  }
+  return at >= end ? Buffer.concat(parts) : null;
+}
 
 /** Reads the first line of a file (decompressing `.gz`), or `null` for an empty file. */
 export async function readFirstLine(path: string, maxBytes = MAX_LINE_BYTES): Promise<Buffer | null> {

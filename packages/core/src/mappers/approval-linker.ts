@@ -131,7 +131,7 @@ export class ApprovalLinker {
       return;
     }
     if (time.before) {
-      if (this.#earlier.delete(requestId)) this.#closedEarlier.add(requestId); // resolved before the period began
+      this.closeEarlier(requestId);
       return;
     }
     if (this.#closedEarlier.has(requestId)) return; // a repeat of an outcome decided before the period
@@ -160,6 +160,16 @@ export class ApprovalLinker {
       return;
     }
     this.#pending.set(requestId, { agent, outcome: fact });
+  }
+
+  /** An approval record before the period for an escalation from the lookback: it was resolved before the period began. */
+  closeEarlier(requestId: string): void {
+    if (this.#earlier.delete(requestId)) this.#closedEarlier.add(requestId);
+  }
+
+  /** An escalation from the lookback decided before the period began (carried by a checkpoint). */
+  decidedEarlier(requestId: string): void {
+    this.#closedEarlier.add(requestId);
   }
 
   /** Reports what is left once the whole log has been read. */

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { CheckpointState } from "@iddio-compliance/schema";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import { Spool } from "../writers/spool.ts";
 import { Assessment, type PeriodFacts } from "./assessment.ts";
@@ -50,10 +51,23 @@ export class AccessControlsMapper implements Mapper {
   readonly #recordSpiffe = new Map<string, string>();
   readonly #tokenAgents = new Set<string>();
 
-  constructor(ctx: MapperContext, policy: PolicyTrail) {
+  constructor(ctx: MapperContext, policy: PolicyTrail, carried?: CheckpointState["cc61"]) {
     this.#ctx = ctx;
     this.#policy = policy;
     this.#denied = new Spool(join(ctx.spoolDir, "cc6.1-denied.jsonl"));
+    if (!carried) return;
+    for (const [agent, identity] of carried.created_identity) this.#createdIdentity.set(agent, identity);
+    for (const [agent, spiffe] of carried.record_spiffe) this.#recordSpiffe.set(agent, spiffe);
+    for (const agent of carried.token_agents) this.#tokenAgents.add(agent);
+  }
+
+  /** The identities a later period reads from the records so far (all before its start). */
+  carry(): CheckpointState["cc61"] {
+    return {
+      created_identity: [...this.#createdIdentity],
+      record_spiffe: [...this.#recordSpiffe],
+      token_agents: [...this.#tokenAgents],
+    };
   }
 
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void {

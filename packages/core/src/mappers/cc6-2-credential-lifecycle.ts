@@ -1,3 +1,4 @@
+import type { CheckpointState } from "@iddio-compliance/schema";
 import type { CertificateInfo } from "../sources/certificates.ts";
 import { utcTimestamp } from "../time/utc-timestamp.ts";
 import { Assessment, type PeriodFacts } from "./assessment.ts";
@@ -6,9 +7,9 @@ import { int, sortStrings, str } from "./mapper-context.ts";
 
 const DAY_MS = 86_400_000;
 /** A bearer token older than this without rotation is a finding. */
-export const TOKEN_ROTATION_DAYS = 90;
+const TOKEN_ROTATION_DAYS = 90;
 /** A certificate ending within this many days after the period is "expiring". */
-export const CERT_EXPIRY_WARNING_DAYS = 30;
+const CERT_EXPIRY_WARNING_DAYS = 30;
 
 interface TokenState {
   fingerprint: string;
@@ -63,8 +64,37 @@ export class CredentialLifecycleMapper implements Mapper {
   readonly #agentsByEnd = new Set<string>();
   readonly #agentsAfter = new Set<string>();
 
-  constructor(ctx: MapperContext) {
+  constructor(ctx: MapperContext, carried?: CheckpointState["cc62"]) {
     this.#ctx = ctx;
+    if (!carried) return;
+    this.#recordsSeen = carried.records_seen;
+    this.#order = carried.order;
+    for (const name of carried.agents_by_end) this.#agentsByEnd.add(name);
+    for (const { name, tokens, certs } of carried.agents) {
+      const agent = this.#agent(name);
+      for (const token of tokens)
+        agent.tokens.set(token.fingerprint, { ...token, rotated: [...token.rotated] });
+      for (const cert of certs) agent.certs.set(cert.fingerprint, { ...cert });
+    }
+    this.#proxyLatest = carried.proxy_latest ? { ...carried.proxy_latest } : null;
+  }
+
+  /**
+   * The credentials a later period reads from the records so far (all before its start): what
+   * is in force then, never this period's own figures (JIT issuances, renewals in the period).
+   */
+  carry(): CheckpointState["cc62"] {
+    return {
+      records_seen: this.#recordsSeen,
+      order: this.#order,
+      agents_by_end: [...this.#agentsByEnd],
+      agents: [...this.#agents].map(([name, a]) => ({
+        name,
+        tokens: [...a.tokens.values()].map((t) => ({ ...t, rotated: [...t.rotated] })),
+        certs: [...a.certs.values()].map((c) => ({ ...c })),
+      })),
+      proxy_latest: this.#proxyLatest ? { ...this.#proxyLatest } : null,
+    };
   }
 
   command(_event: CommandEvent, _time: RecordTime): void {}

@@ -1,8 +1,16 @@
 import { join } from "node:path";
+import type { CheckpointState } from "@iddio-compliance/schema";
 import { TIER_NAMES } from "@iddio-compliance/schema/wire";
 import type { RecordLocation } from "../sources/read-audit-chain.ts";
 import { Spool } from "../writers/spool.ts";
-import { ApprovalLinker, type EscalationRequest, type Outcome, type OutcomeFact } from "./approval-linker.ts";
+import {
+  APPROVAL_LOOKBACK_MS,
+  ApprovalLinker,
+  type EscalationRequest,
+  type Outcome,
+  type OutcomeFact,
+} from "./approval-linker.ts";
+import { ApprovalLookback } from "./approval-lookback.ts";
 import { Assessment, type PeriodFacts } from "./assessment.ts";
 import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-context.ts";
 import { int, sortStrings, stampOfMs, str } from "./mapper-context.ts";
@@ -81,8 +89,10 @@ export class AuthorizationChangesMapper implements Mapper {
   #outcomes = zero();
   #earlierOutcomes = zero();
   #conflicts = 0;
+  /** What a checkpoint at the period's end carries of the escalations before it. */
+  readonly #lookback: ApprovalLookback;
 
-  constructor(ctx: MapperContext, policy: PolicyTrail) {
+  constructor(ctx: MapperContext, policy: PolicyTrail, carried?: CheckpointState["cc63"]) {
     this.#ctx = ctx;
     this.#policy = policy;
     const spool = (name: string) => join(ctx.spoolDir, name);
@@ -107,6 +117,24 @@ export class AuthorizationChangesMapper implements Mapper {
         this.#conflicts++;
       },
     });
+    this.#lookback = new ApprovalLookback(ctx.period.endMs, carried?.lookback);
+    // The escalations a checkpoint carries are read as the full pass reads them, before any line.
+    const before = { before: true, inPeriod: false, after: false };
+    for (const entry of carried?.lookback ?? []) {
+      if (entry.ms < ctx.period.startMs - APPROVAL_LOOKBACK_MS) continue;
+      if (!("request" in entry)) {
+        this.#linker.decidedEarlier(entry.request_id);
+        continue;
+      }
+      this.#linker.request({ ...entry.request }, { ms: entry.ms, ...before }, entry.on_line);
+      if (entry.closed_by_record && entry.request.request_id !== null)
+        this.#linker.closeEarlier(entry.request.request_id);
+    }
+  }
+
+  /** What a later period reads of the escalations so far (all before its start). */
+  carry(): CheckpointState["cc63"] {
+    return { lookback: this.#lookback.carry() };
   }
 
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void {
@@ -135,6 +163,7 @@ export class AuthorizationChangesMapper implements Mapper {
           )
         : null;
     this.#linker.request(request, time, onLine);
+    this.#lookback.request(time.ms, request, onLine);
   }
 
   #countCommand(event: CommandEvent, at: RecordLocation): void {
@@ -178,7 +207,9 @@ export class AuthorizationChangesMapper implements Mapper {
       "record",
       str(record, "timestamp"),
     );
-    this.#linker.outcome(str(record, "request_id") ?? null, str(record, "agent") ?? "", fact, time);
+    const requestId = str(record, "request_id") ?? null;
+    this.#linker.outcome(requestId, str(record, "agent") ?? "", fact, time);
+    this.#lookback.outcome(requestId, time.ms);
   }
 
   #resolved(request: EscalationRequest, outcome: OutcomeFact): void {

@@ -6,7 +6,7 @@ import type { CommandEvent, Mapper, MapperContext, RecordTime } from "./mapper-c
 import { int, sortStrings, stampOfMs, str } from "./mapper-context.ts";
 
 /** A stretch of the period with no audit event at all longer than this is reported as silent. */
-export const SILENT_PERIOD_HOURS = 24;
+const SILENT_PERIOD_HOURS = 24;
 const HOUR_MS = 3_600_000;
 
 interface DayCounts {

@@ -1,3 +1,4 @@
+import type { CheckpointState } from "@iddio-compliance/schema";
 import { boundSnapshot, type SnapshotTruncation } from "./bounded-snapshot.ts";
 import type { RecordTime } from "./mapper-context.ts";
 import { str } from "./mapper-context.ts";
@@ -44,6 +45,19 @@ export class PolicyTrail {
   readonly changes: PolicyChange[] = [];
   recordsSeen = 0;
   changedAfterPeriod = false;
+
+  /** A trail that starts from a checkpoint's: the policy then in force is the one at the period's start. */
+  constructor(carried?: CheckpointState["policy"]) {
+    if (!carried) return;
+    this.atStart = carried.latest;
+    this.latest = carried.latest;
+    this.recordsSeen = carried.records_seen;
+  }
+
+  /** What a later period reads from the records so far (all before its start). */
+  carry(): CheckpointState["policy"] {
+    return { latest: this.latest, records_seen: this.recordsSeen };
+  }
 
   consume(record: Record<string, unknown>, time: RecordTime): void {
     this.recordsSeen++;

@@ -28,7 +28,7 @@ export class WaitStats {
 }
 
 /** Nearest-rank percentile: the smallest value with at least `q` of the values at or below it. */
-export function nearestRank(sorted: ArrayLike<number>, q: number): number {
+function nearestRank(sorted: ArrayLike<number>, q: number): number {
   const rank = Math.max(1, Math.ceil(q * sorted.length));
   return sorted[rank - 1] as number;
 }

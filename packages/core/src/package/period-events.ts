@@ -62,6 +62,11 @@ export class PeriodEvents implements ChainSink {
     anchor?: ChainAnchor | undefined;
     /** Called with every event of the segment in full, before it is fed (slower: for drawing samples). */
     onLine?: (line: SegmentLine) => void;
+    /**
+     * Reading resumes after a checkpoint: the index of the first event read (the events before it,
+     * all earlier than the period, are not read again).
+     */
+    resumeAt?: number | undefined;
   }) {
     this.#startMs = options.period.startMs;
     this.#endMs = options.period.endMs;
@@ -69,6 +74,10 @@ export class PeriodEvents implements ChainSink {
     this.#inner = options.inner;
     this.#anchor = options.anchor;
     this.#onLine = options.onLine;
+    if (options.resumeAt !== undefined) {
+      this.#started = true;
+      this.#index = options.resumeAt;
+    }
   }
 
   block(scanned: ScannedBlock, file: string, firstLine: number): void | Promise<void> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { timestamp } from "./common.ts";
+import { sha256Hex, timestamp } from "./common.ts";
 import { merkleSchema } from "./package-trust.ts";
 
 const findingKind = z
@@ -66,6 +66,14 @@ const chainFileSchema = z.object({
     .describe(
       "`prev_hash` of the file's first event: `genesis`, or the previous file's `last_hash` when the files link up; `null` when it holds none.",
     ),
+  // Absent for a file read from its start.
+  read_from_line: z
+    .int()
+    .min(2)
+    .optional()
+    .describe(
+      "Set when the export resumed after a checkpoint inside this file: the first line read. `events`, `first_hash` and `first_prev_hash` then describe the lines from there on, and `bytes` and `sha256` the stored bytes from there on (the whole compressed file for a `.gz` file, which is inflated from its start).",
+    ),
 });
 
 /** `audit-log-integrity.json`: the chain verifier's full result. */
@@ -101,6 +109,13 @@ export const auditLogIntegritySchema = z
           .int()
           .describe(
             "Events vouched for by the checkpoint instead of re-hashed: when the log still holds the checkpoint, the events up to and including it (they are counted in `total_events`); when the log starts after it, the checkpoint's own count of earlier events (they are not); 0 for `genesis` and `none`.",
+          ),
+        // Absent in packages exported before checkpoints existed.
+        checkpoint_sha256: sha256Hex
+          .nullable()
+          .optional()
+          .describe(
+            "SHA-256 of the `checkpoint.json` the export resumed from (it read only the log after the checkpoint's line); `null` when it read the log from its start.",
           ),
       })
       .describe("Where the chain's proof starts."),

@@ -92,6 +92,7 @@ const lifecycleRecordSchema = z.discriminatedUnion("event", [
     period_to: z.string(),
     chain_head: z.string().optional(),
     events: z.int().optional(),
+    checkpoint_sha256: z.string().optional(),
   }),
 ]);
 export type LifecycleRecord = z.infer<typeof lifecycleRecordSchema>;

@@ -54,7 +54,7 @@ const LIFECYCLE_FIELDS_BY_KIND: Readonly<Record<string, readonly string[]>> = {
   "session.recorded": ["agent", "session_id", "type", "bytes", "sha256"],
   "proxy.started": ["proxy_id", "version"],
   "proxy.stopped": ["proxy_id", "version"],
-  "export.completed": ["period_from", "period_to", "chain_head", "events"],
+  "export.completed": ["period_from", "period_to", "chain_head", "events", "checkpoint_sha256"],
   // Written by the server plugin's ledger only (DESIGN §7.4: the exporter is audited too).
   "export.failed": ["period_from", "period_to", "attempt", "error"],
   "export.skipped": ["period_from", "period_to", "reason"],

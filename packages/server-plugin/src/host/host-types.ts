@@ -21,8 +21,10 @@ export interface ConfigReloadState {
 /** State of `audit:append`: lines appended to the audit log, in order, without newlines. */
 export interface AuditAppendState {
   lines: readonly string[];
-  /** The log file the lines were read from, when known. */
+  /** The log file the lines were read from, when known (for PostgreSQL, the organisation's segment). */
   file?: string;
+  /** The organisation whose rows these are (a PostgreSQL source). */
+  org_id?: string;
 }
 
 /** A hook handler: one state object in, awaited when it returns a promise. */

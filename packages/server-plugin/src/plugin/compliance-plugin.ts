@@ -136,7 +136,7 @@ export function compliancePlugin(options: CompliancePluginOptions = {}): Complia
         await rt.reload(next);
         logger.info("config reloaded");
       });
-      host.hook("audit:append", (state) => rt.audit(state.lines, state.file));
+      host.hook("audit:append", (state) => rt.audit(state.lines, state.file, state.org_id));
       for (const name of LIFECYCLE_HOOKS) {
         const kind = lifecycleKindOf(name);
         host.hook(name, (state: object) => rt.record(kind, state));

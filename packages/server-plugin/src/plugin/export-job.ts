@@ -14,6 +14,7 @@ import { formatTimestamp } from "../util/clock.ts";
 import type { Exporter } from "./exporter.ts";
 import { previousPackageLink } from "./previous-package.ts";
 import type { ReplicaIdentity } from "./replica-identity.ts";
+import { resumeCheckpoint } from "./resume-checkpoint.ts";
 
 /** What one export run needs. */
 export interface ExportJobContext {
@@ -47,10 +48,25 @@ export interface ExportJobResult {
 
 type Integrity = { verified: boolean; chain_head: string | null; chain_events: number };
 
-function checkpointOf(integrity: Integrity): Checkpoint | null {
-  return integrity.verified && integrity.chain_head
-    ? { hash: integrity.chain_head, events: integrity.chain_events }
-    : null;
+/** What an export leaves for the next one: where its chain ends, and its package's `checkpoint.json`. */
+type Exported = { integrity: Integrity; checkpointSha256: string | null };
+
+function checkpointOf({ integrity, checkpointSha256 }: Exported, key: string): Checkpoint | null {
+  if (!integrity.verified || !integrity.chain_head) return null;
+  return {
+    hash: integrity.chain_head,
+    events: integrity.chain_events,
+    ...(checkpointSha256 ? { package: key, sha256: checkpointSha256 } : {}),
+  };
+}
+
+/** What a stored package leaves for the next export. */
+function storedExport(summary: {
+  integrity: Integrity;
+  manifest: readonly { file: string; sha256: string }[];
+}): Exported {
+  const entry = summary.manifest.find((e) => e.file === "checkpoint.json");
+  return { integrity: summary.integrity, checkpointSha256: entry?.sha256 ?? null };
 }
 
 /**
@@ -87,8 +103,12 @@ export async function runExportJob(
         reason,
       });
     }
-    const integrity = existing.summary.integrity;
-    return { checkpoint: checkpointOf(integrity), verified: integrity.verified, outcome: "skipped" };
+    const stored = storedExport(existing.summary);
+    return {
+      checkpoint: checkpointOf(stored, key),
+      verified: stored.integrity.verified,
+      outcome: "skipped",
+    };
   }
   if (owner && owner.replica !== ctx.replica.id)
     ctx.logger.warn("export: the package another replica owned is no longer complete; exporting it again", {
@@ -97,13 +117,13 @@ export async function runExportJob(
       state: existing.state,
     });
 
-  let integrity: Integrity;
+  let exported: Exported;
   if (existing.state === "complete") {
     ctx.logger.info("export: package already stored, not exported again", {
       period: key,
       location: ctx.storage.location,
     });
-    integrity = existing.summary.integrity;
+    exported = storedExport(existing.summary);
   } else {
     if (existing.state === "incomplete") {
       ctx.logger.warn("export: removing an incomplete package left by an interrupted run", {
@@ -112,8 +132,9 @@ export async function runExportJob(
       });
       await ctx.storage.delete(key);
     }
-    integrity = await exportAndStore(ctx, period, run);
+    exported = await exportAndStore(ctx, period, run);
   }
+  const { integrity } = exported;
 
   run.signal.throwIfAborted();
   if (owner?.replica !== ctx.replica.id) {
@@ -133,6 +154,7 @@ export async function runExportJob(
       period_to: period.to,
       chain_head: integrity.chain_head ?? undefined,
       events: integrity.chain_events,
+      checkpoint_sha256: exported.checkpointSha256 ?? undefined,
     });
   }
   await ctx.enqueue(key);
@@ -140,7 +162,7 @@ export async function runExportJob(
     ctx.logger.warn("export: the audit chain did not verify; the checkpoint is not advanced", {
       period: key,
     });
-  return { checkpoint: checkpointOf(integrity), verified: integrity.verified, outcome: "exported" };
+  return { checkpoint: checkpointOf(exported, key), verified: integrity.verified, outcome: "exported" };
 }
 
 /** Builds the package in a staging folder and stores it; the staging folder is always removed. */
@@ -148,9 +170,18 @@ async function exportAndStore(
   ctx: ExportJobContext,
   period: PeriodDates,
   run: { anchor: Checkpoint | null; signal: AbortSignal },
-): Promise<Integrity> {
+): Promise<Exported> {
   const key = periodKey(period);
   const previous = await previousPackageLink(ctx.storage, period, ctx.logger);
+  // Only the log after the last export's checkpoint is read, when it can be trusted (docs/data-contract.md §6.5).
+  const resumeFrom = await resumeCheckpoint({
+    storage: ctx.storage,
+    anchor: run.anchor,
+    period,
+    timeZone: ctx.autoExport.timeZone,
+    source: ctx.source,
+    logger: ctx.logger,
+  });
   const work = join(ctx.stagingDir, `${key}-${randomBytes(4).toString("hex")}`);
   await mkdir(work, { recursive: true });
   try {
@@ -167,13 +198,34 @@ async function exportAndStore(
       ...(run.anchor ? { anchor: run.anchor } : {}),
       ...(ctx.autoExport.signingKey ? { sign: ctx.autoExport.signingKey } : {}),
       ...(previous ? { previous } : {}),
+      ...(resumeFrom ? { resumeFrom } : {}),
       now: () => ctx.clock.now(),
       signal: run.signal,
     });
+    if (result.resume.fallback)
+      ctx.logger.warn(
+        "export: the log no longer holds the last export's checkpoint; the whole log was read",
+        {
+          period: key,
+          reason: result.resume.fallback,
+        },
+      );
+    else if (result.resume.resumed)
+      ctx.logger.debug("export: resumed after the last export's checkpoint", {
+        period: key,
+        checkpoint: resumeFrom?.path,
+      });
     run.signal.throwIfAborted();
     await ctx.storage.put(key, output, run.signal);
     ctx.logger.debug("export: package stored", { period: key, location: ctx.storage.location });
-    return { verified: result.verified, chain_head: result.chainHead, chain_events: result.totalEvents };
+    return {
+      integrity: {
+        verified: result.verified,
+        chain_head: result.chainHead,
+        chain_events: result.totalEvents,
+      },
+      checkpointSha256: result.checkpointSha256,
+    };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

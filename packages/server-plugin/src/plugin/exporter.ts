@@ -20,12 +20,17 @@ export type Exporter = (
     | "signal"
     | "sign"
     | "previous"
+    | "resumeFrom"
   >,
 ) => Promise<{
   summary: { integrity: { verified: boolean; chain_head: string | null; chain_events: number } };
   verified: boolean;
   chainHead: string | null;
   totalEvents: number;
+  /** SHA-256 of the package's `checkpoint.json`. */
+  checkpointSha256: string;
+  /** Whether the export read only the log after `resumeFrom`, or why it read the whole log. */
+  resume: { resumed: boolean; fallback: string | null };
 }>;
 
 /** `exportEvidence` from `@iddio-compliance/core`, loaded on first use. */

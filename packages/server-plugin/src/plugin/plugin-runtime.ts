@@ -355,7 +355,7 @@ export class ComplianceRuntime {
   }
 
   /** Verifies appended audit lines; each problem is logged as an alert and counted at once. */
-  audit(lines: readonly string[], file?: string): void {
+  audit(lines: readonly string[], file?: string, _orgId?: string): void {
     for (const alert of this.#tail.feed(lines, file)) {
       this.#m.tamperAlerts++;
       this.#deps.logger.error(`audit log alert: ${alert.kind}`, {

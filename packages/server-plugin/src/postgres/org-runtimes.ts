@@ -102,13 +102,27 @@ export class OrgRuntimeSet implements PluginRuntime {
     await runtime.record(kind, state);
   }
 
-  /** Audit lines are verified where they are stored: each export reads its organisation's chain from PostgreSQL. */
-  audit(): void {
+  /**
+   * Verifies new rows of the organisation they name (`org_id`, or the only one configured), as a
+   * file source's appended lines are: a tamper or link break raises an alert at once. Lines naming
+   * no configured organisation are logged once, never guessed.
+   */
+  audit(lines: readonly string[], file?: string, orgId?: string): void {
+    const runtime =
+      this.#runtimes.size === 1
+        ? [...this.#runtimes.values()][0]
+        : orgId !== undefined
+          ? this.#runtimes.get(orgId)
+          : undefined;
+    if (runtime) {
+      runtime.audit(lines, file);
+      return;
+    }
     if (this.#auditIgnoredLogged) return;
     this.#auditIgnoredLogged = true;
-    this.#logger.debug(
-      "audit:append is not tail-verified with a PostgreSQL source; exports verify each organisation's chain",
-    );
+    this.#logger.warn("audit:append names no configured organisation (org_id); its lines are not verified", {
+      ...(orgId !== undefined ? { org_id: orgId } : {}),
+    });
   }
 
   async whenIdle(): Promise<void> {

@@ -10,6 +10,10 @@ export interface Checkpoint {
   hash: string;
   /** Events in the chain up to and including it. */
   events: number;
+  /** The stored package (`<from>_<to>`) whose `checkpoint.json` the next export resumes from. Absent in states written before checkpoints. */
+  package?: string;
+  /** SHA-256 of that `checkpoint.json`, as the package's manifest and the ledger's `export.completed` record it. */
+  sha256?: string;
 }
 
 /** What the scheduler persists between runs (`<state_dir>/export-state.json`). */

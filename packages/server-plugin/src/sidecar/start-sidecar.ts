@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Logger, silentLogger } from "@iddio-compliance/connector-sdk";
 import { readServerConfigFile } from "@iddio-compliance/core";
+import { followPostgres } from "@iddio-compliance/source-postgres";
 import { createInProcessHost } from "../host/in-process-host.ts";
 import { connectorFactory } from "../outbox/connector-factory.ts";
 import {
@@ -50,6 +51,9 @@ export interface Sidecar {
   /** Polls the audit log and the watched files once, now (tests; normally a timer does it). */
   pollNow(): Promise<void>;
 }
+
+/** Batches of new rows one poll of an organisation reads at most; the rest waits for the next poll. */
+const MAX_BATCHES_PER_POLL = 20;
 
 async function homeOf(auditLog: string): Promise<string> {
   try {
@@ -110,6 +114,26 @@ export async function startSidecar(options: StartSidecarOptions): Promise<Sideca
       tailer = t;
       loops.push(
         startPollLoop({ name: "audit log", poll: () => t.poll(), intervalMs: interval, clock, logger }),
+      );
+    }
+    // A PostgreSQL source: each organisation's new rows, polled as a log file is tailed.
+    for (const orgId of resolved.postgres?.orgIds ?? []) {
+      const follower = followPostgres({ url: (resolved.postgres as { url: string }).url, orgId });
+      loops.push(
+        startPollLoop({
+          name: `audit rows of ${orgId}`,
+          poll: async () => {
+            // A backlog is read in bounded batches, each handed on before the next is read.
+            for (let batch = 0; batch < MAX_BATCHES_PER_POLL; batch++) {
+              const { lines, segment } = await follower.poll();
+              if (lines.length === 0) return;
+              await host.callHook("audit:append", { lines, file: segment, org_id: orgId });
+            }
+          },
+          intervalMs: interval,
+          clock,
+          logger,
+        }),
       );
     }
     const home = options.home ?? (resolved.auditLog ? await homeOf(resolved.auditLog) : undefined);

@@ -36,7 +36,7 @@ export const STORAGE_CASES: Record<string, (backend: StorageBackend, work: strin
     assert.equal((await storage.check("2026-01-01_2026-01-31")).state, "complete");
     assert.deepEqual(await storage.list(), ["2026-01-01_2026-01-31"]);
     const opened = await storage.open("2026-01-01_2026-01-31");
-    assert.equal((await loadEvidencePackage(opened.dir)).files.length, 6);
+    assert.equal((await loadEvidencePackage(opened.dir)).files.length, 7); // five documents, checkpoint.json, summary.json
     await opened.release();
   },
   "keeps a signed package's summary.json.sig, stored before its summary and read back by open": async (

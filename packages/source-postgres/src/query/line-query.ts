@@ -7,13 +7,32 @@ import { quoteIdent, type TableShape } from "./table-shape.ts";
 /** How lines are obtained: the stored bytes (`raw`) or rebuilt from columns (`columns`). */
 export type LineMode = "raw" | "columns";
 
-/** The one query that streams an organisation's lines, and how a result row becomes a line. */
+/**
+ * The queries that read an organisation's lines, and how a result row becomes a line. Each row
+ * ends with the sequence column's value as text: the row key a checkpoint names.
+ */
 export interface LineQuery {
   readonly mode: LineMode;
-  /** Parameterised: `$1` is the organisation id. */
+  /** Every row in chain order. Parameterised: `$1` is the organisation id. */
   readonly sql: string;
+  /**
+   * The rows after a row key (`$2`), in chain order: `WHERE org = $1 AND seq > $2 ORDER BY seq`,
+   * which an index on `(org, seq)` answers without a sort (docs/data-contract.md §6.3).
+   */
+  readonly sqlAfter: string;
+  /** The one row with a row key (`$2`). */
+  readonly sqlAt: string;
+  /** The row key of the organisation's last row (a backward scan of the same index). */
+  readonly sqlLastKey: string;
   /** The line of a row, without newline: text, or the bytes of a `bytea` column. */
   toLine(row: readonly unknown[]): string | Buffer;
+  /** The row key of a row (its last column). */
+  toKey(row: readonly unknown[]): string;
+}
+
+/** How evidence names an organisation's rows: `postgres:<table>?org_id=<org>`, `&lines=rebuilt` in column mode. */
+export function segmentName(table: TableShape, orgId: string, mode: LineMode): string {
+  return `postgres:${table.display}?org_id=${orgId}${mode === "columns" ? "&lines=rebuilt" : ""}`;
 }
 
 const INTEGER_FIELDS = new Set(["tier", "latency_us", "exit_code", "approval_wait_ms"]);
@@ -74,13 +93,25 @@ export function planLineQuery(
 ): LineQuery {
   const org = requireColumn(table, mapping.orgId, "orgId");
   const seq = requireColumn(table, mapping.sequence, "sequence");
-  const tail = ` FROM ${table.sql} WHERE ${quoteIdent(org)} = $1 ORDER BY ${quoteIdent(seq)} ASC`;
+  const from = ` FROM ${table.sql} WHERE ${quoteIdent(org)} = $1`;
+  const order = ` ORDER BY ${quoteIdent(seq)} ASC`;
+  const queries = (select: string) => {
+    // Aliased: an output column named like the sequence would capture `ORDER BY` (as text).
+    const columns = `SELECT ${select}, ${quoteIdent(seq)}::text AS iddio_row_key`;
+    return {
+      sql: `${columns}${from}${order}`,
+      sqlAfter: `${columns}${from} AND ${quoteIdent(seq)} > $2${order}`,
+      sqlAt: `${columns}${from} AND ${quoteIdent(seq)} = $2`,
+      sqlLastKey: `SELECT ${quoteIdent(seq)}::text AS iddio_row_key${from} ORDER BY ${quoteIdent(seq)} DESC LIMIT 1`,
+      toKey: (row: readonly unknown[]) => String(row[row.length - 1]),
+    };
+  };
   const hasRaw = mapping.rawLine !== null && table.columns.has(mapping.rawLine);
   if (mode === "raw" || (mode === "auto" && hasRaw)) {
     const raw = requireColumn(table, mapping.rawLine, "rawLine");
     return {
       mode: "raw",
-      sql: `SELECT ${quoteIdent(raw)}${tail}`,
+      ...queries(quoteIdent(raw)),
       toLine: (row) => {
         const value = row[0];
         if (value === null || value === undefined) return "";
@@ -111,7 +142,7 @@ export function planLineQuery(
       : -1;
   return {
     mode: "columns",
-    sql: `SELECT ${exprs.join(", ")}${tail}`,
+    ...queries(exprs.join(", ")),
     toLine: (row) => {
       const fields: Record<string, unknown> = {};
       for (let i = 0; i < selected.length; i++) {

@@ -1,16 +1,20 @@
+import { createHash } from "node:crypto";
 import {
   type AuditLineSource,
   type ChainSegment,
   ComplianceError,
   type LineBatch,
+  type LocateResult,
+  type ResumePoint,
 } from "@iddio-compliance/core";
 import type pg from "pg";
 import type Cursor from "pg-cursor";
-import { type Driver, loadDriver } from "../connection/load-driver.ts";
+import { loadDriver } from "../connection/load-driver.ts";
 import { openConnection, scrub } from "../connection/open-connection.ts";
 import { redactPostgresUrl, urlSecrets } from "../connection/redact-url.ts";
+import { typeParsers } from "../connection/type-parsers.ts";
 import { type AuditEventsMappingInput, resolveMapping } from "../mapping/audit-events-mapping.ts";
-import { type LineMode, type LineQuery, planLineQuery } from "../query/line-query.ts";
+import { type LineMode, type LineQuery, planLineQuery, segmentName } from "../query/line-query.ts";
 import { describeTable, quoteIdent, type TableShape } from "../query/table-shape.ts";
 import { validateOrgId } from "../tenancy/validate-org-id.ts";
 import { lineBlock, ownsMemory } from "./line-block.ts";
@@ -51,13 +55,6 @@ export interface PostgresSource extends AuditLineSource {
 }
 
 const DEFAULT_BATCH_ROWS = 5000;
-/** The driver's type parsers, except int8: it arrives as a string by default; audit integers (latency_us, wait times) fit a double. */
-function typeParsers(driver: Driver) {
-  return {
-    getTypeParser: (oid: number, format?: "text" | "binary") =>
-      oid === 20 ? (v: string) => Number(v) : driver.pg.types.getTypeParser(oid, format ?? "text"),
-  };
-}
 
 /**
  * Streams one organisation's audit events from the iddio enterprise server's PostgreSQL in chain
@@ -118,17 +115,28 @@ export function postgresSource(options: PostgresSourceOptions): PostgresSource {
     table: TableShape,
     query: LineQuery,
     digest: SegmentDigest,
+    from: ResumePoint | undefined,
   ): AsyncGenerator<LineBatch> {
     const driver = await loadDriver();
     const conn = await openConnection(target, location, secrets);
     const liveness = watchConnection(conn.client);
+    // After a checkpoint, only the rows after its row key (an index range scan, never the org's history).
+    const after = from?.rowKey ?? null;
     const cursor = conn.client.query(
-      new driver.Cursor(query.sql, [orgId], { rowMode: "array", types: typeParsers(driver) as never }),
+      new driver.Cursor(
+        after === null ? query.sql : query.sqlAfter,
+        after === null ? [orgId] : [orgId, after],
+        {
+          rowMode: "array",
+          types: typeParsers(driver) as never,
+        },
+      ),
     );
     let pending: Promise<unknown[][]> | null = null;
     let failed = false;
     try {
-      let lineNo = 1;
+      const firstLine = after === null ? 1 : (from as ResumePoint).line + 1;
+      let lineNo = firstLine;
       // One batch is always in flight while the previous one is verified: the database and the
       // hashing overlap, and memory stays at about two batches.
       pending = prefetch(cursor, batchRows);
@@ -144,11 +152,13 @@ export function postgresSource(options: PostgresSourceOptions): PostgresSource {
           incompleteTail: false,
           bytesRead: digest.bytes,
           transferable: ownsMemory(block),
+          keys: rows.map(query.toKey),
         };
         lineNo += rows.length;
         if (pending === null) break;
       }
-      if (lineNo === 1) {
+      // Nothing after a checkpoint is no news; nothing at all is an empty source.
+      if (lineNo === 1 && after === null) {
         throw new ComplianceError(
           "SOURCE_EMPTY",
           `no audit events for org_id "${orgId}" in ${table.display} at ${location}`,
@@ -194,17 +204,66 @@ export function postgresSource(options: PostgresSourceOptions): PostgresSource {
         await conn.close();
       }
     },
-    async *segments() {
+    async *segments(_head, _anchor, from) {
       const { table, query } = await plan();
       mode = query.mode;
       const digest = new SegmentDigest();
+      const resumed = from?.rowKey != null ? from : undefined;
       const segment: ChainSegment = {
-        name: `postgres:${table.display}?org_id=${orgId}${query.mode === "columns" ? "&lines=rebuilt" : ""}`,
+        name: segmentName(table, orgId, query.mode),
         compressed: false,
-        batches: () => readBatches(table, query, digest),
+        batches: () => readBatches(table, query, digest, resumed),
         digest: () => digest.result(),
+        ...(resumed ? { firstLine: resumed.line + 1, firstEventHash: resumed.firstEventHash } : {}),
       };
       yield segment;
+    },
+    async locate(position): Promise<LocateResult> {
+      const where = `row ${position.row_key ?? "(none)"} (line ${position.line} of "${position.segment}")`;
+      if (position.row_key === null)
+        return { missing: `the checkpoint names ${where} without a row key (not a database position)` };
+      const { table, query } = await plan();
+      if (segmentName(table, orgId, query.mode) !== position.segment)
+        return {
+          missing: `the checkpoint is a position in "${position.segment}", and the rows are now read as "${segmentName(table, orgId, query.mode)}"`,
+        };
+      const conn = await openConnection(target, location, secrets);
+      let rows: unknown[][];
+      try {
+        rows = (
+          await conn.client.query({
+            text: query.sqlAt,
+            values: [orgId, position.row_key],
+            rowMode: "array",
+            types: typeParsers(await loadDriver()) as never,
+          })
+        ).rows as unknown[][];
+      } catch (cause) {
+        throw new ComplianceError(
+          "INPUT_UNREADABLE",
+          `cannot read PostgreSQL at ${location}: ${scrub((cause as Error).message, secrets)}`,
+          { subject: location, cause },
+        );
+      } finally {
+        await conn.close();
+      }
+      const row = rows[0];
+      if (!row) return { missing: `the table no longer holds the checkpoint's ${where}` };
+      const line = lineBlock([query.toLine(row)]);
+      const sha256 = createHash("sha256")
+        .update(line.subarray(0, line.length - 1))
+        .digest("hex");
+      if (sha256 !== position.line_sha256)
+        return { missing: `the checkpoint's ${where} holds another line now (edited or replaced)` };
+      return {
+        found: {
+          segment: position.segment,
+          line: position.line,
+          offset: null,
+          rowKey: position.row_key,
+          firstEventHash: position.segment_first_hash,
+        },
+      };
     },
   };
 }

@@ -76,18 +76,25 @@ export async function insertLines(
   }
 }
 
-/** Merges organisations' chains by timestamp (stable), so that their rows interleave in the table. */
+/**
+ * Merges organisations' chains by timestamp, so that their rows interleave in the table; each
+ * organisation's lines keep their chain order (a timestamp that goes back stays where it is).
+ */
 export function interleave(orgs: Readonly<Record<string, readonly string[]>>): OrgLine[] {
-  const tagged = Object.entries(orgs).flatMap(([org, lines]) =>
-    lines.map((line, i) => ({
-      org,
-      line,
-      i,
-      t: Date.parse((JSON.parse(line) as { timestamp: string }).timestamp),
-    })),
-  );
-  tagged.sort((a, b) => a.t - b.t || (a.org === b.org ? a.i - b.i : a.org < b.org ? -1 : 1));
-  return tagged.map(({ org, line }) => ({ org, line }));
+  const time = (line: string) => Date.parse((JSON.parse(line) as { timestamp: string }).timestamp);
+  const heads = Object.entries(orgs)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([org, lines]) => ({ org, lines, at: 0, t: lines.length > 0 ? time(lines[0] as string) : 0 }));
+  const out: OrgLine[] = [];
+  for (let left = heads.reduce((n, h) => n + h.lines.length, 0); left > 0; left--) {
+    let next: (typeof heads)[number] | undefined;
+    for (const h of heads) if (h.at < h.lines.length && (!next || h.t < next.t)) next = h;
+    const pick = next as (typeof heads)[number];
+    out.push({ org: pick.org, line: pick.lines[pick.at] as string });
+    pick.at++;
+    if (pick.at < pick.lines.length) pick.t = time(pick.lines[pick.at] as string);
+  }
+  return out;
 }
 
 /**

@@ -10,9 +10,9 @@ export function tapBatches(
 ): AuditLineSource {
   return {
     ...source,
-    async *segments(head, anchor) {
+    async *segments(head, anchor, from) {
       let index = 0;
-      for await (const segment of source.segments(head, anchor)) {
+      for await (const segment of source.segments(head, anchor, from)) {
         yield {
           ...segment,
           async *batches() {
