@@ -32,6 +32,8 @@ export type {
   HttpResponse,
   SearchParams,
 } from "./http/http-client.ts";
+/** @public Checks a platform's response body against its published schema (docs/writing-a-connector.md). */
+export { parseResponse } from "./http/parse-response.ts";
 export type { RetryOptions } from "./http/retry-policy.ts";
 export { backoffDelay } from "./http/retry-policy.ts";
 /** @public Joins a configured base URL and a path (docs/writing-a-connector.md, the example connector). */

@@ -87,7 +87,7 @@ describe("iddio-compliance verify-package --key", () => {
   it("passes a signed package and says what it checked", async () => {
     const r = await runCli(["verify-package", months[1] as string, "--key", pub()]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("intact: 7 files match");
+    expect(r.stdout).toContain("intact: 8 files match");
     expect(r.stdout).toContain("meaning: the summary's statuses");
     expect(r.stdout).toMatch(/signature: valid, by key [0-9a-f]{64}/);
   });

@@ -1,4 +1,9 @@
-import type { ConnectorContext, EvidenceFile, HttpRequest } from "@iddio-compliance/connector-sdk";
+import {
+  type ConnectorContext,
+  type EvidenceFile,
+  type HttpRequest,
+  parseResponse,
+} from "@iddio-compliance/connector-sdk";
 import { z } from "zod";
 import { type DrataConfig, drataApiRoot } from "./config.ts";
 
@@ -56,17 +61,8 @@ export function createDrataApi(config: DrataConfig, ctx: ConnectorContext) {
   const root = `${drataApiRoot(config)}/workspaces/${config.workspace_id}`;
   const headers = { authorization: `Bearer ${config.api_key}`, accept: "application/json" };
 
-  function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw ctx.error(
-        "CONNECTOR_RESPONSE_INVALID",
-        `Drata answered ${what} with an unexpected body: ${issue?.path.join(".") || "body"}: ${issue?.message}`,
-      );
-    }
-    return result.data;
-  }
+  const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T =>
+    parseResponse(ctx, "Drata", schema, value, what);
 
   /** Follows `pagination.cursor` until it is null, at most {@link MAX_PAGES} pages. */
   async function pages<T>(

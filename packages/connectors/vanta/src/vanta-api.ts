@@ -5,6 +5,7 @@ import {
   type HttpRequest,
   type HttpResponse,
   isConnectorError,
+  parseResponse,
 } from "@iddio-compliance/connector-sdk";
 import { z } from "zod";
 import { type VantaConfig, vantaApiHost } from "./config.ts";
@@ -53,17 +54,8 @@ export function createVantaApi(config: VantaConfig, ctx: ConnectorContext) {
   // Both forms of base_url name the same application, so they share its one active token.
   const cacheKey = `${host}|${config.client_id}`;
 
-  function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-    const result = schema.safeParse(value);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw ctx.error(
-        "CONNECTOR_RESPONSE_INVALID",
-        `Vanta answered ${what} with an unexpected body: ${issue?.path.join(".") || "body"}: ${issue?.message}`,
-      );
-    }
-    return result.data;
-  }
+  const parse = <T>(schema: z.ZodType<T>, value: unknown, what: string): T =>
+    parseResponse(ctx, "Vanta", schema, value, what);
 
   const fetchToken = async () => {
     const requestedAt = ctx.now();
