@@ -140,17 +140,7 @@ export class AuthorizationChangesMapper implements Mapper {
   command(event: CommandEvent, time: RecordTime, at: RecordLocation): void {
     if (time.inPeriod) this.#countCommand(event, at);
     if (event.decision !== "escalate" || time.after) return;
-    const request: EscalationRequest = {
-      timestamp: event.timestamp,
-      request_id: event.request_id ?? null,
-      agent: event.agent,
-      tier: event.tier,
-      method: event.method,
-      path: event.path,
-      namespace: event.namespace,
-      file: at.file,
-      line: at.line,
-    };
+    const request: EscalationRequest = requestOf(event, at);
     const approval = event.approval;
     const onLine: OutcomeFact | null =
       approval !== undefined && OUTCOMES.has(approval)
@@ -176,18 +166,7 @@ export class AuthorizationChangesMapper implements Mapper {
     const agent = this.#agent(event.agent);
     if (event.tier === 4) {
       agent.break_glass++;
-      this.#breakGlass.push({
-        timestamp: event.timestamp,
-        request_id: event.request_id ?? null,
-        agent: event.agent,
-        tier: event.tier,
-        method: event.method,
-        path: event.path,
-        namespace: event.namespace,
-        file: at.file,
-        line: at.line,
-        decision: event.decision,
-      });
+      this.#breakGlass.push({ ...requestOf(event, at), decision: event.decision });
     }
     if (event.decision === "escalate") {
       this.#escalations++;
@@ -368,5 +347,20 @@ function approvalItem(
     approver: outcome.approver,
     wait_ms: outcome.wait_ms,
     source: outcome.source,
+  };
+}
+
+/** The fields an escalation and a break-glass request list share: what was asked, by whom, where in the log. */
+function requestOf(event: CommandEvent, at: RecordLocation): EscalationRequest {
+  return {
+    timestamp: event.timestamp,
+    request_id: event.request_id ?? null,
+    agent: event.agent,
+    tier: event.tier,
+    method: event.method,
+    path: event.path,
+    namespace: event.namespace,
+    file: at.file,
+    line: at.line,
   };
 }
