@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { byDecision, byTier, criterionHeader, listOf, sha256Hex, timestamp } from "./common.ts";
+import {
+  byDecision,
+  byTier,
+  criterionHeader,
+  listOf,
+  policyChangeRefSchema,
+  sha256Hex,
+  timestamp,
+} from "./common.ts";
 
 const agentAccessSchema = z.object({
   name: z.string().describe("The agent's name as the audit log states it (`agent`)."),
@@ -75,19 +83,6 @@ const policySnapshotSchema = z.object({
     .describe(
       "How `snapshot` was cut to fit into evidence (reason `policy_snapshot_truncated`; `sha256` still identifies the whole policy); `null` when it is whole.",
     ),
-});
-
-const policyChangeRefSchema = z.object({
-  timestamp: timestamp.describe("Timestamp of the `policy.changed` record (UTC)."),
-  version: z.string().nullable().describe("The new policy's `version`; `null` when the record states none."),
-  sha256: z
-    .string()
-    .nullable()
-    .describe("The new policy's SHA-256 as the record states it; `null` when it states none."),
-  actor: z
-    .string()
-    .nullable()
-    .describe("Who changed the policy, as the record states it; `null` when it states none."),
 });
 
 const deniedRequestSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { byDecision, criterionHeader, listOf, timestamp } from "./common.ts";
+import { byDecision, criterionHeader, listOf, policyChangeRefSchema, timestamp } from "./common.ts";
 
 const agentPolicyChangeSchema = z.object({
   agent: z.string().describe("The agent whose entry in the policy changed."),
@@ -14,17 +14,7 @@ const agentPolicyChangeSchema = z.object({
   rules_after: z.int().describe("Number of the agent's rules in the new policy (0 when it is absent)."),
 });
 
-const policyChangeSchema = z.object({
-  timestamp: timestamp.describe("Timestamp of the `policy.changed` record (UTC)."),
-  version: z.string().nullable().describe("The new policy's `version`; `null` when the record states none."),
-  sha256: z
-    .string()
-    .nullable()
-    .describe("The new policy's SHA-256 as the record states it; `null` when it states none."),
-  actor: z
-    .string()
-    .nullable()
-    .describe("Who changed the policy, as the record states it; `null` when it states none."),
+const policyChangeSchema = policyChangeRefSchema.extend({
   default_before: z
     .string()
     .nullable()

@@ -112,3 +112,17 @@ export function listOf<T extends z.ZodType>(item: T, what: string) {
     items: z.array(item).describe(`Every one of the ${what}.`),
   });
 }
+
+/** A `policy.changed` record as CC6.1 lists it; CC6.3 extends it with what changed. */
+export const policyChangeRefSchema = z.object({
+  timestamp: timestamp.describe("Timestamp of the `policy.changed` record (UTC)."),
+  version: z.string().nullable().describe("The new policy's `version`; `null` when the record states none."),
+  sha256: z
+    .string()
+    .nullable()
+    .describe("The new policy's SHA-256 as the record states it; `null` when it states none."),
+  actor: z
+    .string()
+    .nullable()
+    .describe("Who changed the policy, as the record states it; `null` when it states none."),
+});
