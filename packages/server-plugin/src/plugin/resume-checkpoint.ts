@@ -1,13 +1,11 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { type Logger, sha256Hex } from "@iddio-compliance/connector-sdk";
+import type { Logger } from "@iddio-compliance/connector-sdk";
 import {
   type AuditLineSource,
   CHECKPOINT_FILE,
   type LoadedCheckpoint,
   makePeriod,
   type PeriodDates,
-  parseCheckpoint,
+  readCheckpoint,
 } from "@iddio-compliance/core";
 import type { Checkpoint } from "../scheduler/export-state.ts";
 import type { EvidenceStorage } from "../storage/evidence-storage.ts";
@@ -40,24 +38,17 @@ export async function resumeCheckpoint(args: {
   };
   const check = await storage.check(key);
   if (check.state !== "complete") return distrust(`its package is ${check.state}`);
-  const listed = check.summary.manifest.find((e) => e.file === CHECKPOINT_FILE)?.sha256;
-  if (listed !== anchor.sha256)
-    return distrust("the package's manifest does not list the checkpoint the export state recorded");
   const opened = await storage.open(key);
   let loaded: LoadedCheckpoint;
   try {
-    const bytes = await readFile(join(opened.dir, CHECKPOINT_FILE));
-    if (sha256Hex(bytes) !== anchor.sha256) return distrust("it does not match its recorded SHA-256");
-    loaded = {
-      checkpoint: parseCheckpoint(bytes, location, "checkpoint"),
-      sha256: anchor.sha256,
-      path: location,
-    };
+    // The package's own check (its manifest lists these bytes), then the export state's record.
+    loaded = { ...readCheckpoint(opened.dir, "checkpoint"), path: location };
   } catch (error) {
     return distrust((error as Error).message);
   } finally {
     await opened.release();
   }
+  if (loaded.sha256 !== anchor.sha256) return distrust("it is not the checkpoint the export state recorded");
   const { checkpoint } = loaded;
   const start = makePeriod(args.period.from, args.period.to, args.timeZone).startMs;
   // A period that starts before the checkpoint's end (a re-export): a full pass, nothing wrong.
