@@ -27,7 +27,17 @@ import {
   auditEventsDdl,
   insertRawLines,
 } from "../packages/source-postgres/src/test-support/audit-events-table.ts";
-import { CACHE, CLI, exportArgs, measure, median, printTable, ROOT, requireBuild } from "./bench-support.ts";
+import {
+  CACHE,
+  CLI,
+  chainFiles,
+  exportArgs,
+  measure,
+  median,
+  printTable,
+  ROOT,
+  requireBuild,
+} from "./bench-support.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -36,13 +46,6 @@ const events = Number(flag("--events") ?? 12_000_000);
 const pgEvents = Number(flag("--pg-events") ?? Math.round(events / 3));
 const database = flag("--database") ?? process.env.IDDIO_TEST_DATABASE_URL;
 requireBuild("bench --history");
-
-const isLog = (name: string) => /^audit.*\.jsonl$/.test(name);
-/** Plain log files in chain order (the simulator names rotated files by time; audit.jsonl is the newest). */
-const chainFiles = (dir: string) =>
-  readdirSync(dir)
-    .filter(isLog)
-    .sort((a, b) => (a === "audit.jsonl" ? 1 : b === "audit.jsonl" ? -1 : a < b ? -1 : 1));
 
 /** A year of `n` events, generated once. */
 function yearHome(n: number): string {

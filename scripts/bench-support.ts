@@ -1,7 +1,7 @@
-// Shared by `pnpm bench` and `pnpm bench:postgres`: the cached simulator homes, timing the built
+// Shared by `pnpm bench`, `pnpm bench --history` and `pnpm bench:postgres`: the cached simulator homes, timing the built
 // CLI with its peak RSS, medians and the printed table.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -83,4 +83,14 @@ export function printTable(title: string, header: string[], rows: string[][], le
   console.log(`\n${title}\n`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+}
+
+/** Whether a file name is one of a home's audit log files, plain or gzipped. */
+export const isLogFile = (name: string) => /^audit.*\.jsonl(\.gz)?$/.test(name);
+
+/** A home's log file names in chain order (the simulator names rotated files by time; audit.jsonl is the newest). */
+export function chainFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter(isLogFile)
+    .sort((a, b) => (a === "audit.jsonl" ? 1 : b === "audit.jsonl" ? -1 : a < b ? -1 : 1));
 }

@@ -12,7 +12,9 @@ import {
   benchHome,
   CACHE,
   CLI,
+  chainFiles,
   exportArgs,
+  isLogFile,
   measure,
   median,
   printTable,
@@ -43,25 +45,15 @@ const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
 const sizes = [100_000, 1_000_000, ...(args.includes("--large") ? [10_000_000] : [])];
 requireBuild("bench");
 
-const isLog = (name: string) => /^audit.*\.jsonl(\.gz)?$/.test(name);
-
 function logBytes(dir: string): number {
   return readdirSync(dir)
-    .filter(isLog)
+    .filter(isLogFile)
     .reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 }
 
 function countEvents(dir: string): number {
   const r = spawnSync(process.execPath, [CLI, "verify", "--json", "--source", dir], { maxBuffer: 1 << 28 });
   return (JSON.parse(r.stdout.toString()) as { total_events: number }).total_events;
-}
-
-/** Log files in chain order (the simulator names rotated files by time; audit.jsonl is the newest). */
-function chainFiles(dir: string): string[] {
-  const names = readdirSync(dir).filter(isLog);
-  return names
-    .sort((a, b) => (a === "audit.jsonl" ? 1 : b === "audit.jsonl" ? -1 : a < b ? -1 : 1))
-    .map((n) => join(dir, n));
 }
 
 const medianOf = (n: number, run: () => number) => median(Array.from({ length: n }, run));
@@ -113,7 +105,7 @@ for (const size of sizes) {
   }
   // Baselines on the same files in the same run: the floor (read and hash every byte once) and the
   // naive re-serialising verifier (iddio's own way of checking, single thread).
-  const files = chainFiles(dir);
+  const files = chainFiles(dir).map((n) => join(dir, n));
   const cat = `cat ${files.map((f) => `'${f}'`).join(" ")} | openssl dgst -sha256 > /dev/null`;
   const floor = medianOf(runs, () => measure([], ["sh", "-c", cat]).seconds);
   rows.push(
