@@ -21,6 +21,15 @@ export function scrub(message: string, secrets: readonly string[]): string {
   return out;
 }
 
+/** A failed query as the source reports it: `INPUT_UNREADABLE` naming where, the driver's message scrubbed. */
+export function unreadable(location: string, secrets: readonly string[], cause: unknown): ComplianceError {
+  return new ComplianceError(
+    "INPUT_UNREADABLE",
+    `cannot read PostgreSQL at ${location}: ${scrub((cause as Error).message, secrets)}`,
+    { subject: location, cause },
+  );
+}
+
 /**
  * Opens a connection for one read. A given client is used as is and left open. An opened client
  * has an `error` listener (a connection killed between queries must not crash the process: the

@@ -1,6 +1,6 @@
 import { ComplianceError } from "@iddio-compliance/core";
 import { type Driver, loadDriver } from "../connection/load-driver.ts";
-import { openConnection, scrub } from "../connection/open-connection.ts";
+import { openConnection, unreadable } from "../connection/open-connection.ts";
 import { redactPostgresUrl, urlSecrets } from "../connection/redact-url.ts";
 import { typeParsers } from "../connection/type-parsers.ts";
 import { type AuditEventsMappingInput, resolveMapping } from "../mapping/audit-events-mapping.ts";
@@ -100,11 +100,7 @@ export function followPostgres(options: PostgresFollowerOptions): PostgresFollow
         };
       } catch (cause) {
         if (cause instanceof ComplianceError) throw cause;
-        throw new ComplianceError(
-          "INPUT_UNREADABLE",
-          `cannot read PostgreSQL at ${location}: ${scrub((cause as Error).message, secrets)}`,
-          { subject: location, cause },
-        );
+        throw unreadable(location, secrets, cause);
       } finally {
         await conn.close();
       }

@@ -10,7 +10,7 @@ import {
 import type pg from "pg";
 import type Cursor from "pg-cursor";
 import { loadDriver } from "../connection/load-driver.ts";
-import { openConnection, scrub } from "../connection/open-connection.ts";
+import { openConnection, scrub, unreadable } from "../connection/open-connection.ts";
 import { redactPostgresUrl, urlSecrets } from "../connection/redact-url.ts";
 import { typeParsers } from "../connection/type-parsers.ts";
 import { type AuditEventsMappingInput, resolveMapping } from "../mapping/audit-events-mapping.ts";
@@ -91,11 +91,7 @@ export function postgresSource(options: PostgresSourceOptions): PostgresSource {
     const conn = await openConnection(target, location, secrets);
     try {
       const table = await describeTable(conn.client, mapping).catch((cause: Error) => {
-        throw new ComplianceError(
-          "INPUT_UNREADABLE",
-          `cannot read PostgreSQL at ${location}: ${scrub(cause.message, secrets)}`,
-          { subject: location, cause },
-        );
+        throw unreadable(location, secrets, cause);
       });
       if (!table) {
         const where = mapping.schema === null ? "on the search_path" : `in schema "${mapping.schema}"`;
@@ -239,11 +235,7 @@ export function postgresSource(options: PostgresSourceOptions): PostgresSource {
           })
         ).rows as unknown[][];
       } catch (cause) {
-        throw new ComplianceError(
-          "INPUT_UNREADABLE",
-          `cannot read PostgreSQL at ${location}: ${scrub((cause as Error).message, secrets)}`,
-          { subject: location, cause },
-        );
+        throw unreadable(location, secrets, cause);
       } finally {
         await conn.close();
       }
