@@ -5,6 +5,7 @@ import {
   criterionHeader,
   listOf,
   policyChangeRefSchema,
+  requestField,
   sha256Hex,
   timestamp,
 } from "./common.ts";
@@ -87,17 +88,13 @@ const policySnapshotSchema = z.object({
 
 const deniedRequestSchema = z.object({
   timestamp: timestamp.describe("When the request was decided (the command event's timestamp, UTC)."),
-  agent: z.string().describe("The agent that made the request."),
+  agent: requestField.agent,
   protocol: z.string().describe("The request's protocol (`kubernetes` when the event states none)."),
-  method: z
-    .string()
-    .describe("HTTP method, or the verb for other protocols; empty when the event states none."),
-  path: z
-    .string()
-    .describe("API path or command line (`command` when the event has no `path`); empty when neither."),
-  namespace: z.string().describe("Kubernetes namespace; empty for cluster scope or other protocols."),
+  method: requestField.method,
+  path: requestField.path,
+  namespace: requestField.namespace,
   resource: z.string().describe("Resource kind; empty when the event states none."),
-  tier: z.int().describe("Risk tier 0–4 the policy gave the request."),
+  tier: requestField.tier,
   file: z
     .string()
     .describe("The audit log file holding the event, as in `audit-log-integrity.json` `files[].path`."),

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { byDecision, criterionHeader, listOf, policyChangeRefSchema, timestamp } from "./common.ts";
+import {
+  byDecision,
+  criterionHeader,
+  listOf,
+  policyChangeRefSchema,
+  requestField,
+  timestamp,
+} from "./common.ts";
 
 const agentPolicyChangeSchema = z.object({
   agent: z.string().describe("The agent whose entry in the policy changed."),
@@ -93,15 +100,11 @@ const escalationItemSchema = z.object({
     .string()
     .nullable()
     .describe("The escalation's id (`esc_…`); `null` when the event states none."),
-  agent: z.string().describe("The agent that made the request."),
-  tier: z.int().describe("Risk tier 0–4 the policy gave the request."),
-  method: z
-    .string()
-    .describe("HTTP method, or the verb for other protocols; empty when the event states none."),
-  path: z
-    .string()
-    .describe("API path or command line (`command` when the event has no `path`); empty when neither."),
-  namespace: z.string().describe("Kubernetes namespace; empty for cluster scope or other protocols."),
+  agent: requestField.agent,
+  tier: requestField.tier,
+  method: requestField.method,
+  path: requestField.path,
+  namespace: requestField.namespace,
   file: z
     .string()
     .describe("The audit log file holding the event, as in `audit-log-integrity.json` `files[].path`."),

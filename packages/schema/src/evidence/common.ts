@@ -126,3 +126,16 @@ export const policyChangeRefSchema = z.object({
     .nullable()
     .describe("Who changed the policy, as the record states it; `null` when it states none."),
 });
+
+/** The fields a listed request (a denied request, an escalation) shares, described once. */
+export const requestField = {
+  agent: z.string().describe("The agent that made the request."),
+  tier: z.int().describe("Risk tier 0–4 the policy gave the request."),
+  method: z
+    .string()
+    .describe("HTTP method, or the verb for other protocols; empty when the event states none."),
+  path: z
+    .string()
+    .describe("API path or command line (`command` when the event has no `path`); empty when neither."),
+  namespace: z.string().describe("Kubernetes namespace; empty for cluster scope or other protocols."),
+};
